@@ -1,0 +1,52 @@
+"""Command-line flags, parsed without importing Qt or numba (they read the env first)."""
+
+from __future__ import annotations
+
+import argparse
+
+from app.version import __version__
+
+
+def _heads(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 16:
+        raise argparse.ArgumentTypeError(f"--heads must be between 1 and 16, not {value}")
+    return value
+
+
+def _threads(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("--threads must be at least 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="attention-lab",
+        description="Attention Lab: change tokens, matrices and heads; watch self-attention answer.",
+    )
+    p.add_argument("--sentence", metavar="TEXT", help="the sentence to open on")
+    p.add_argument("--heads", type=_heads, metavar="N", help="number of attention heads (1-16)")
+    p.add_argument(
+        "--screenshot", metavar="FILE.png", help="render the window offscreen at 1600x1000 and exit"
+    )
+    p.add_argument("--export", metavar="FILE.npz", help="write tokens, matrices and every attention stage")
+    p.add_argument("--headless", action="store_true", help="compute (and --export) without opening a window")
+    p.add_argument(
+        "--threads", type=_threads, metavar="N", help="threads for the engine (default: all cores)"
+    )
+    p.add_argument(
+        "--no-warmup", action="store_true", help="do not compile the Numba kernels in the background"
+    )
+    p.add_argument("--version", action="version", version=f"Attention Lab {__version__}")
+    return p
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    args = build_parser().parse_args(argv)
+    if args.headless and not args.export:
+        build_parser().error(
+            "--headless needs --export FILE.npz (there is nothing else to do without a window)"
+        )
+    return args

@@ -1,0 +1,208 @@
+"""The session: the single source of truth every view reads.
+
+A widget asks the session for an edit (``set_heads(4)``); the session validates it,
+pushes an undoable :class:`~app.commands.StateCommand`, recomputes attention through
+the engine and emits the new result. Views redraw from that result and never compute
+attention themselves.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from app import state as st
+from app.commands import StateCommand
+from app.source import Embedded, HandBuiltSource, default_source
+from engine import AttentionResult, multi_head_attention
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """A result together with the state and input it was computed from.
+
+    Views draw labels and numbers from one snapshot, so they always agree even when
+    a later edit failed to compute.
+    """
+
+    state: st.SessionState
+    embedded: Embedded
+    result: AttentionResult
+
+
+class Session(QObject):
+    """One document: tokens, matrices and settings, plus the attention they produce.
+
+    Signals
+    -------
+    sigStateChanged(SessionState)
+        Any part of the state changed (after an edit, undo or redo).
+    sigResultChanged(Snapshot)
+        A new attention result is ready; views redraw from it.
+    sigErrorChanged(str)
+        The message explaining why the last edit could not be computed, or "" when
+        all is well. The previous result stays on screen meanwhile.
+    """
+
+    sigStateChanged = Signal(object)
+    sigResultChanged = Signal(object)
+    sigErrorChanged = Signal(str)
+
+    def __init__(
+        self, source: HandBuiltSource | None = None, sentence: str = st.DEFAULT_SENTENCE, parent=None
+    ):
+        super().__init__(parent)
+        self.source = source or default_source()
+        self.undo_stack = QUndoStack(self)
+        self._state = st.default_state(st.check_tokens(self.source.tokenize(sentence)))
+        self._snapshot: Snapshot | None = None
+        self._error = ""
+        self._batch_depth = 0
+        self._recompute()
+
+    # --- reading ---------------------------------------------------------------------
+
+    @property
+    def state(self) -> st.SessionState:
+        return self._state
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        """The newest result that could be computed (kept while an edit fails)."""
+        return self._snapshot
+
+    @property
+    def result(self) -> AttentionResult | None:
+        return self._snapshot.result if self._snapshot else None
+
+    @property
+    def error(self) -> str:
+        return self._error
+
+    @property
+    def sentence(self) -> str:
+        return " ".join(self._state.tokens)
+
+    def feature_names(self) -> list[str]:
+        return self.source.feature_names(self._state.d_model)
+
+    # --- edits (each one undoable) -----------------------------------------------------
+
+    def set_sentence(self, text: str) -> None:
+        """Tokenize ``text`` and use its tokens; raises ValueError for none or too many."""
+        self.set_tokens(self.source.tokenize(text))
+
+    def set_tokens(self, tokens, merge_key: str | None = None) -> None:
+        tokens = st.check_tokens(tokens)
+        if tokens != self._state.tokens:
+            self._push("Edit tokens", merge_key=merge_key, tokens=tokens)
+
+    def set_heads(self, n_heads: int) -> None:
+        n_heads = int(n_heads)
+        if n_heads != self._state.n_heads:
+            self._commit(f"Use {n_heads} heads", st.with_head_count(self._state, n_heads), merge_key="heads")
+
+    def set_temperature(self, t: float) -> None:
+        t = st.check_temperature(t)
+        if t != self._state.temperature:
+            self._push("Change temperature", merge_key="temperature", temperature=t)
+
+    def set_scale(self, on: bool) -> None:
+        if bool(on) != self._state.scale:
+            self._push("Scale by sqrt(d_k)" if on else "Do not scale", scale=bool(on))
+
+    def set_causal(self, on: bool) -> None:
+        if bool(on) != self._state.causal:
+            self._push("Causal mask on" if on else "Causal mask off", causal=bool(on))
+
+    def set_positions(self, kind: str) -> None:
+        kind = st.check_positions(kind)
+        if kind != self._state.positions:
+            self._push(f"Positions: {kind}", positions=kind)
+
+    def set_head_enabled(self, head: int, on: bool) -> None:
+        mask = self._state.head_mask.copy()
+        mask[head] = 1.0 if on else 0.0
+        self._push(f"Head {head + 1} {'on' if on else 'off'}", head_mask=mask)
+
+    def set_matrix(self, which: str, array, merge_key: str | None = None) -> None:
+        """Replace W_Q, W_K, W_V (all heads) or W_O with an array of the same shape."""
+        if which not in (*st.MATRICES, "w_o"):
+            raise ValueError(f"Unknown matrix {which!r}.")
+        current = getattr(self._state, which)
+        array = np.array(array, dtype=np.float64)
+        if array.shape != current.shape:
+            raise ValueError(f"{which} must keep its shape {current.shape}, not {array.shape}.")
+        if not np.isfinite(array).all():
+            raise ValueError(f"{which} would contain NaN or infinite entries; enter finite numbers.")
+        self._push(f"Edit {which.upper().replace('_', '')}", merge_key=merge_key, **{which: array})
+
+    def end_merge(self) -> None:
+        """Close the current streak of merged edits (a slider was released)."""
+        index = self.undo_stack.index()
+        if index == 0:
+            # Never ask for command(-1): PySide returns None for the null pointer without
+            # taking a reference, and enough such calls crash Python at exit.
+            return
+        top = self.undo_stack.command(index - 1)
+        if isinstance(top, StateCommand):
+            top.close()
+
+    @contextmanager
+    def batch(self, text: str):
+        """Group several edits into one undo step and one recompute."""
+        self.undo_stack.beginMacro(text)
+        self._batch_depth += 1
+        try:
+            yield
+        finally:
+            self._batch_depth -= 1
+            self.undo_stack.endMacro()
+            if self._batch_depth == 0:
+                self._recompute()
+
+    # --- internals -------------------------------------------------------------------
+
+    def _push(self, text: str, merge_key: str | None = None, **changes) -> None:
+        self._commit(text, self._state.with_changes(**changes), merge_key)
+
+    def _commit(self, text: str, after: st.SessionState, merge_key: str | None = None) -> None:
+        self.undo_stack.push(StateCommand(self, text, self._state, after, merge_key))
+
+    def _assign(self, new_state: st.SessionState) -> None:
+        """Called by commands (do and undo): set the state, recompute, notify."""
+        self._state = new_state
+        self.sigStateChanged.emit(new_state)
+        if self._batch_depth == 0:
+            self._recompute()
+
+    def _recompute(self) -> None:
+        s = self._state
+        try:
+            embedded = self.source.embed(s.tokens, s.d_model, s.positions, s.position_scale)
+            result = multi_head_attention(
+                embedded.x,
+                s.w_q,
+                s.w_k,
+                s.w_v,
+                s.w_o,
+                scale=s.scale,
+                causal=s.causal,
+                temperature=s.temperature,
+                head_mask=s.head_mask,
+            )
+        except ValueError as exc:
+            self._set_error(str(exc))
+            return
+        self._snapshot = Snapshot(state=s, embedded=embedded, result=result)
+        self._set_error("")
+        self.sigResultChanged.emit(self._snapshot)
+
+    def _set_error(self, message: str) -> None:
+        if message != self._error:
+            self._error = message
+            self.sigErrorChanged.emit(message)

@@ -1,0 +1,105 @@
+"""Attention Lab: start here.
+
+    python main.py                          open the window
+    python main.py --sentence "The red car" --heads 4
+    python main.py --screenshot out.png     render the window offscreen and exit
+    python main.py --export out.npz --headless   compute, write the arrays, no window
+
+Only wiring lives here: environment, flags, the application object, the window.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _prepare_environment(args) -> None:
+    """Settings that must exist before numba, Qt or pyqtgraph are imported."""
+    from app.paths import numba_cache_dir
+
+    os.environ.setdefault("NUMBA_CACHE_DIR", str(numba_cache_dir()))
+    if args.threads:
+        os.environ["NUMBA_NUM_THREADS"] = str(args.threads)
+    if (args.screenshot or args.headless) and "QT_QPA_PLATFORM" not in os.environ:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def _build_session(args):
+    from app.session import Session
+
+    session = Session(sentence=args.sentence) if args.sentence is not None else Session()
+    if args.heads is not None:
+        session.set_heads(args.heads)
+    session.undo_stack.clear()  # the command line's set-up is the starting point, not an edit
+    if session.error:
+        raise ValueError(session.error)
+    return session
+
+
+def _run_headless(args) -> int:
+    from PySide6.QtCore import QCoreApplication
+
+    from app.export import export_npz
+
+    _app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
+    session = _build_session(args)
+    if args.export:
+        path = export_npz(args.export, session.snapshot)
+        print(f"Wrote {path} ({len(session.state.tokens)} tokens, {session.state.n_heads} heads).")
+    return 0
+
+
+def _run_gui(args) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from engine import backend
+    from ui.main_window import MainWindow
+    from ui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName("AttentionLab")
+    app.setApplicationName("Attention Lab")
+    apply_theme(app)
+    if not args.no_warmup:
+        backend.start_warmup()  # the NumPy twin serves until the kernels are ready
+    session = _build_session(args)
+    window = MainWindow(session, remember_layout=not args.screenshot)
+    if args.screenshot:
+        return _screenshot(app, window, args.screenshot)
+    window.show()
+    if args.export:
+        from app.export import export_npz
+
+        export_npz(args.export, session.snapshot)
+    return app.exec()
+
+
+def _screenshot(app, window, path: str) -> int:
+    window.resize(1600, 1000)
+    window.show()
+    for _ in range(5):  # let layouts settle and pyqtgraph draw its axes
+        app.processEvents()
+    if not window.grab().save(path):
+        print(f"Could not write the screenshot to {path}.", file=sys.stderr)
+        return 1
+    print(f"Wrote {path}.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from app.cli import parse_args
+
+    args = parse_args(argv)
+    _prepare_environment(args)
+    try:
+        if args.headless:
+            return _run_headless(args)
+        return _run_gui(args)
+    except (ValueError, OSError) as exc:
+        print(f"attention-lab: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

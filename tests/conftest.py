@@ -1,0 +1,23 @@
+"""Shared test set-up: no screen, and no settings leaking between runs."""
+
+from __future__ import annotations
+
+import os
+
+# Before any Qt import: tests never need (or have) a display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path, monkeypatch):
+    """QSettings and caches write under the test's temp folder, never the user's."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    try:
+        from PySide6.QtCore import QSettings
+    except ImportError:  # engine-only environments
+        return
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "settings"))

@@ -1,0 +1,48 @@
+"""The About box: version, and the third-party software inside with its licences."""
+
+from __future__ import annotations
+
+import platform
+
+import numba
+import numpy
+import pyqtgraph
+import PySide6
+from PySide6.QtCore import qVersion
+from PySide6.QtWidgets import QMessageBox
+
+from app.version import __version__
+
+
+def third_party() -> list[tuple[str, str, str]]:
+    """(name, version, licence) of every library shipped inside the app."""
+    return [
+        ("Qt", qVersion(), "LGPL v3 (kept as separate shared libraries; licence texts ship with the app)"),
+        ("PySide6 (Qt for Python)", PySide6.__version__, "LGPL v3"),
+        ("pyqtgraph", pyqtgraph.__version__, "MIT"),
+        ("NumPy", numpy.__version__, "BSD 3-Clause"),
+        ("Numba", numba.__version__, "BSD 2-Clause"),
+        ("llvmlite / LLVM", _llvmlite_version(), "BSD 2-Clause / Apache 2.0 with LLVM exception"),
+    ]
+
+
+def _llvmlite_version() -> str:
+    import llvmlite
+
+    return llvmlite.__version__
+
+
+def about_html() -> str:
+    rows = "".join(f"<tr><td>{n}</td><td>{v}</td><td>{lic}</td></tr>" for n, v, lic in third_party())
+    return (
+        f"<h3>Attention Lab {__version__}</h3>"
+        "<p>An offline laboratory for self-attention: change the tokens, the matrices and "
+        "the heads, and watch the attention weights answer.</p>"
+        f"<p>Python {platform.python_version()}. Built with:</p>"
+        f"<table cellspacing='6'><tr><th align='left'>Software</th><th align='left'>Version</th>"
+        f"<th align='left'>Licence</th></tr>{rows}</table>"
+    )
+
+
+def show_about(parent) -> None:
+    QMessageBox.about(parent, "About Attention Lab", about_html())

@@ -1,0 +1,100 @@
+"""The main window: wires the session to the controls and views, and lays them out.
+
+Thin on purpose: no maths and no state of its own beyond Qt's window layout.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QScrollArea
+
+from app.selection import Selection
+from engine import backend
+from ui.about import show_about
+from ui.attention_view import AttentionView
+from ui.controls import ControlPanel
+
+WINDOW_TITLE = "Attention Lab"
+
+
+class MainWindow(QMainWindow):
+    """Controls on the left, the selected head's heatmap in the centre."""
+
+    def __init__(self, session, *, remember_layout: bool = True, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.selection = Selection(session, self)
+        self._remember_layout = remember_layout
+        self.setWindowTitle(WINDOW_TITLE)
+        self.setObjectName("MainWindow")
+
+        self.attention_view = AttentionView(session, self.selection)
+        self.setCentralWidget(self.attention_view)
+
+        self.controls = ControlPanel(session, self.selection)
+        scroll = QScrollArea()
+        scroll.setWidget(self.controls)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.controls_dock = QDockWidget("Controls", self)
+        self.controls_dock.setObjectName("ControlsDock")
+        self.controls_dock.setWidget(scroll)
+        self.controls_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.controls_dock.setMinimumWidth(360)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.controls_dock)
+
+        self._build_menus()
+        self._engine_label = QLabel()
+        self.statusBar().addPermanentWidget(self._engine_label)
+        self._engine_timer = QTimer(self, interval=400, timeout=self._update_engine_status)
+        self._engine_timer.start()
+        self._update_engine_status()
+        self.resize(1600, 1000)
+        if remember_layout:
+            self._restore_layout()
+
+    def _build_menus(self) -> None:
+        stack = self.session.undo_stack
+        file_menu = self.menuBar().addMenu("&File")
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
+        file_menu.addAction(quit_action)
+
+        edit_menu = self.menuBar().addMenu("&Edit")
+        undo = stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = stack.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(QAction("&About Attention Lab", self, triggered=lambda: show_about(self)))
+
+    def _update_engine_status(self) -> None:
+        result = self.session.result
+        computed = f" \u2014 last result by {result.backend}" if result is not None else ""
+        self._engine_label.setText(backend.status() + computed)
+        if not backend.warming_up():
+            self._engine_timer.setInterval(2000)
+
+    # --- remembered layout -------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        state = settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def closeEvent(self, event) -> None:
+        if self._remember_layout:
+            settings = QSettings()
+            settings.setValue("window/geometry", self.saveGeometry())
+            settings.setValue("window/state", self.saveState())
+        super().closeEvent(event)
