@@ -28,7 +28,11 @@ def _prepare_environment(args) -> None:
 def _build_session(args):
     from app.session import Session
 
-    session = Session(sentence=args.sentence) if args.sentence is not None else Session()
+    session = Session()
+    if args.preset:
+        session.load_preset(args.preset)
+    if args.sentence is not None:
+        session.set_sentence(args.sentence)
     if args.heads is not None:
         session.set_heads(args.heads)
     session.undo_stack.clear()  # the command line's set-up is the starting point, not an edit

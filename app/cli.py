@@ -26,7 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="attention-lab",
         description="Attention Lab: change tokens, matrices and heads; watch self-attention answer.",
     )
-    p.add_argument("--sentence", metavar="TEXT", help="the sentence to open on")
+    p.add_argument(
+        "--preset",
+        metavar="NAME",
+        help="open on a preset: bank, example-weights, red-car, bank-account, by-hand",
+    )
+    p.add_argument("--sentence", metavar="TEXT", help="the sentence to open on (after --preset, if both)")
     p.add_argument("--heads", type=_heads, metavar="N", help="number of attention heads (1-16)")
     p.add_argument(
         "--screenshot", metavar="FILE.png", help="render the window offscreen at 1600x1000 and exit"

@@ -15,6 +15,8 @@ def snapshot_arrays(snapshot) -> dict[str, np.ndarray]:
     return {
         "tokens": np.array(s.tokens, dtype=str),
         "head_names": np.array(s.head_names, dtype=str),
+        "head_purposes": np.array(s.head_purposes, dtype=str),
+        "preset": np.array(s.preset, dtype=str),
         "word_embeddings": e.words,
         "position_encodings": e.positions,
         "x": e.x,

@@ -101,6 +101,16 @@ class Session(QObject):
         if tokens != self._state.tokens:
             self._push("Edit tokens", merge_key=merge_key, tokens=tokens)
 
+    def load_preset(self, slug: str) -> None:
+        """Replace everything with a preset's sentence, heads and settings: one undo step."""
+        from app.presets import get_preset, preset_state
+
+        preset = get_preset(slug)
+        self._commit(
+            f"Load preset {preset.name}",
+            preset_state(preset, self.source.tokenize, self.source.feature_names),
+        )
+
     def set_heads(self, n_heads: int) -> None:
         n_heads = int(n_heads)
         if n_heads != self._state.n_heads:

@@ -37,6 +37,8 @@ class SessionState:
     w_o : ndarray (n_heads * d_k, d_model)
     head_names : tuple of str
         One name per head, shown wherever a head is chosen.
+    head_purposes : tuple of str
+        One line per head saying what it was built to do ("" for none).
     scale, causal : bool
     temperature : float
     positions : str
@@ -47,6 +49,8 @@ class SessionState:
         1.0 for a head that contributes, 0.0 for one switched off.
     seed : int
         Base seed for new heads' random matrices.
+    preset : str
+        Slug of the preset this state was loaded from ("" for none).
     """
 
     tokens: tuple[str, ...]
@@ -58,6 +62,7 @@ class SessionState:
     w_v: np.ndarray
     w_o: np.ndarray
     head_names: tuple[str, ...]
+    head_purposes: tuple[str, ...] = ()
     scale: bool = True
     causal: bool = False
     temperature: float = 1.0
@@ -65,6 +70,12 @@ class SessionState:
     position_scale: float = 0.5
     head_mask: np.ndarray = field(default_factory=lambda: np.ones(2))
     seed: int = 0
+    preset: str = ""
+
+    def __post_init__(self):
+        if len(self.head_purposes) != self.n_heads:  # pad so every head has a purpose entry
+            padded = (tuple(self.head_purposes) + ("",) * self.n_heads)[: self.n_heads]
+            object.__setattr__(self, "head_purposes", padded)
 
     def with_changes(self, **changes) -> SessionState:
         return replace(self, **changes)
@@ -101,14 +112,20 @@ def default_state(tokens: tuple[str, ...], d_model: int = 16, n_heads: int = 2) 
     head 2 by grammatical role: something a teacher can explain.
     """
     d_k = max(1, d_model // n_heads)
-    heads, names = [], []
+    heads, names, purposes = [], [], []
+    readable = (
+        ("Same meaning", "Attends to tokens that share meaning features (finance, nature, water, ...)."),
+        ("Same role", "Attends to tokens with the same grammatical role (determiner, noun, verb, ...)."),
+    )
     for h in range(n_heads):
         if h < 2 and (h + 1) * d_k <= d_model:
             heads.append(feature_head(d_model, d_k, h * d_k, gain=2.0))
-            names.append(("Same meaning", "Same role")[h])
+            names.append(readable[h][0])
+            purposes.append(readable[h][1])
         else:
             heads.append(new_head(0, h, d_model, d_k))
             names.append(f"Head {h + 1}")
+            purposes.append("Random matrices: no built-in meaning.")
     return SessionState(
         tokens=tuple(tokens),
         d_model=d_model,
@@ -119,6 +136,7 @@ def default_state(tokens: tuple[str, ...], d_model: int = 16, n_heads: int = 2) 
         w_v=np.stack([hd["w_v"] for hd in heads]),
         w_o=np.concatenate([hd["w_o"] for hd in heads], axis=0),
         head_names=tuple(names),
+        head_purposes=tuple(purposes),
         head_mask=np.ones(n_heads),
     )
 
@@ -136,6 +154,7 @@ def with_head_count(state: SessionState, n_heads: int) -> SessionState:
     added = [new_head(state.seed, h, d, dk) for h in range(keep, n_heads)]
     w_o_blocks = [state.w_o[h * dk : (h + 1) * dk] for h in range(keep)] + [a["w_o"] for a in added]
     names = state.head_names[:keep] + tuple(f"Head {h + 1}" for h in range(keep, n_heads))
+    purposes = state.head_purposes[:keep] + ("Random matrices: no built-in meaning.",) * (n_heads - keep)
     mask = np.concatenate([state.head_mask[:keep], np.ones(n_heads - keep)])
     return state.with_changes(
         n_heads=n_heads,
@@ -144,6 +163,7 @@ def with_head_count(state: SessionState, n_heads: int) -> SessionState:
         w_v=np.concatenate([state.w_v[:keep]] + [a["w_v"][None] for a in added]),
         w_o=np.concatenate(w_o_blocks, axis=0),
         head_names=names,
+        head_purposes=purposes,
         head_mask=mask,
     )
 

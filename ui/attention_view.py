@@ -6,6 +6,10 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ui.heatmap import AttentionHeatmap
 
+READING_HINT = (
+    "Each row is a query token spreading its attention over the keys across the top; rows sum to 1."
+)
+
 
 class AttentionView(QWidget):
     """Heatmap of one head's weights; follows the session's result and the selection."""
@@ -16,10 +20,7 @@ class AttentionView(QWidget):
         self._selection = selection
         self.title = QLabel()
         self.title.setObjectName("viewTitle")
-        self.caption = QLabel(
-            "Each row is a query token spreading its attention over the key tokens "
-            "across the top; every row sums to 1."
-        )
+        self.caption = QLabel(READING_HINT)
         self.caption.setWordWrap(True)
         self.heatmap = AttentionHeatmap()
         layout = QVBoxLayout(self)
@@ -39,6 +40,8 @@ class AttentionView(QWidget):
         state = snap.state
         off = "" if state.head_mask[head] else "  (switched off: adds nothing to the output)"
         self.title.setText(f"Head {head + 1} \u2014 {state.head_names[head]}: attention weights{off}")
+        purpose = state.head_purposes[head]
+        self.caption.setText((purpose + "  " if purpose else "") + READING_HINT)
         self.heatmap.set_matrix(
             snap.result.weights[head], state.tokens, state.tokens, masked=snap.result.masked[head]
         )

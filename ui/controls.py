@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import state as st
+from app.presets import load_presets
 from engine.positional import POSITION_KINDS
 
 # The temperature slider is logarithmic: equal steps multiply T by the same factor,
@@ -63,6 +64,7 @@ class ControlPanel(QWidget):
         self._session = session
         self._selection = selection
         layout = QVBoxLayout(self)
+        layout.addWidget(self._build_preset())
         layout.addWidget(self._build_sentence())
         layout.addWidget(self._build_heads())
         layout.addWidget(self._build_settings())
@@ -73,6 +75,27 @@ class ControlPanel(QWidget):
         self._on_state_changed(session.state)
 
     # --- building --------------------------------------------------------------------
+
+    def _build_preset(self) -> QGroupBox:
+        box = QGroupBox("Preset")
+        v = QVBoxLayout(box)
+        self.preset_combo = QComboBox()
+        self.preset_combo.addItem("(your own)", "")
+        for slug, preset in load_presets().items():
+            self.preset_combo.addItem(preset.name, slug)
+            self.preset_combo.setItemData(
+                self.preset_combo.count() - 1, preset.purpose, Qt.ItemDataRole.ToolTipRole
+            )
+        self.preset_combo.setToolTip(
+            "Load a ready-made example from the explainer: its sentence, heads and settings. "
+            "Loading is one step you can undo."
+        )
+        self.preset_combo.activated.connect(self._on_preset_chosen)
+        self.preset_purpose = QLabel()
+        self.preset_purpose.setWordWrap(True)
+        v.addWidget(self.preset_combo)
+        v.addWidget(self.preset_purpose)
+        return box
 
     def _build_sentence(self) -> QGroupBox:
         box = QGroupBox("Sentence")
@@ -181,6 +204,11 @@ class ControlPanel(QWidget):
         self._show_message(self._session.error)
         return True
 
+    def _on_preset_chosen(self, index: int) -> None:
+        slug = self.preset_combo.itemData(index)
+        if slug:
+            self._guarded(self._session.load_preset, slug)
+
     def _on_sentence_edited(self, text: str) -> None:
         tokens = self._session.source.tokenize(text)
         try:
@@ -207,6 +235,14 @@ class ControlPanel(QWidget):
     # --- session -> widget -----------------------------------------------------------
 
     def _on_state_changed(self, state) -> None:
+        presets = load_presets()
+        _blocked(
+            self.preset_combo,
+            self.preset_combo.setCurrentIndex,
+            max(0, self.preset_combo.findData(state.preset)),
+        )
+        self.preset_purpose.setText(presets[state.preset].purpose if state.preset in presets else "")
+        self.preset_purpose.setVisible(state.preset in presets)
         if not self.sentence_edit.hasFocus():
             _blocked(self.sentence_edit, self.sentence_edit.setText, " ".join(state.tokens))
             self.sentence_edit.setCursorPosition(0)  # show the start of a long sentence
