@@ -14,6 +14,7 @@ from engine import backend
 from ui.about import show_about
 from ui.attention_view import AttentionView
 from ui.controls import ControlPanel
+from ui.view_registry import view_specs
 
 WINDOW_TITLE = "Attention Lab"
 
@@ -47,7 +48,9 @@ class MainWindow(QMainWindow):
         self.controls_dock.setMinimumWidth(360)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.controls_dock)
 
+        self.docks: dict[str, QDockWidget] = {}
         self._build_menus()
+        self._add_views()
         self._engine_label = QLabel()
         self.statusBar().addPermanentWidget(self._engine_label)
         self._engine_timer = QTimer(self, interval=400, timeout=self._update_engine_status)
@@ -71,8 +74,28 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
 
+        self.view_menu = self.menuBar().addMenu("&View")
+        self.view_menu.addAction(self.controls_dock.toggleViewAction())
+
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(QAction("&About Attention Lab", self, triggered=lambda: show_about(self)))
+
+    def _add_views(self) -> None:
+        """One dock per registered view; the views of a group start as tabs of one dock area."""
+        first_of_group: dict[str, QDockWidget] = {}
+        for spec in view_specs():
+            dock = QDockWidget(spec.title, self)
+            dock.setObjectName(f"{spec.key}Dock")
+            dock.setWidget(spec.factory(self.session, self.selection))
+            if spec.group in first_of_group:
+                self.tabifyDockWidget(first_of_group[spec.group], dock)
+            else:
+                self.addDockWidget(spec.area, dock)
+                first_of_group[spec.group] = dock
+            self.docks[spec.key] = dock
+            self.view_menu.addAction(dock.toggleViewAction())
+        for dock in first_of_group.values():
+            dock.raise_()
 
     def _update_engine_status(self) -> None:
         result = self.session.result

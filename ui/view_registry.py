@@ -1,0 +1,33 @@
+"""Every dockable view, its title and where it starts: one list, one place to add a view.
+
+The main window builds a dock for each entry, tabs together the entries of one group,
+and lists them in the View menu. Views take ``(session, selection)`` and read the
+session's snapshot; they never compute attention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    key: str  # stable id: the dock's objectName, so saved layouts find it again
+    title: str  # what the dock's tab and the View menu say
+    factory: Callable  # (session, selection) -> QWidget
+    area: Qt.DockWidgetArea
+    group: str  # docks of one group start tabbed together
+
+
+RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
+BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
+
+
+def view_specs() -> list[ViewSpec]:
+    """The views in their default order; the first of each group is the visible tab."""
+    # Imported here so that importing the registry stays cheap and cycle-free.
+    specs: list[ViewSpec] = []
+    return specs
