@@ -15,6 +15,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from app import shapes
 from app import state as st
 from app.commands import StateCommand
 from app.source import Embedded, HandBuiltSource, default_source
@@ -151,6 +152,84 @@ class Session(QObject):
             raise ValueError(f"{which} would contain NaN or infinite entries; enter finite numbers.")
         self._push(f"Edit {which.upper().replace('_', '')}", merge_key=merge_key, **{which: array})
 
+    # --- sizes and whole heads ----------------------------------------------------------
+
+    def set_d_model(self, d_model: int) -> None:
+        if int(d_model) != self._state.d_model:
+            self._commit(f"d_model {d_model}", shapes.with_d_model(self._state, d_model))
+
+    def set_d_k(self, d_k: int) -> None:
+        if int(d_k) != self._state.d_k:
+            self._commit(f"d_k {d_k}", shapes.with_d_k(self._state, d_k))
+
+    def set_head_matrix(self, which: str, head: int, matrix, merge_key: str | None = None) -> None:
+        """Replace one head's W_Q, W_K, W_V (d_model x d_k) or W_O block (d_k x d_model)."""
+        new = shapes.with_head_matrix(self._state, which, head, matrix)
+        self._commit(f"Edit {_label(which)} of head {head + 1}", new, merge_key)
+
+    def set_cell(self, which: str, head: int, row: int, col: int, value: float, merge_key=None) -> None:
+        """Set one entry of one head's matrix (a slider drag passes a merge_key)."""
+        value = float(value)
+        if not np.isfinite(value):
+            raise ValueError("A matrix entry must be a finite number.")
+        matrix = shapes.head_matrix(self._state, which, head).copy()
+        matrix[row, col] = value
+        self.set_head_matrix(which, head, matrix, merge_key)
+
+    def fill_head(self, which: str, head: int, kind: str, seed: int = 0) -> None:
+        """Fill one head's matrix: "random" (with a seed), "identity" or "zero"."""
+        matrix = shapes.filled_matrix(kind, self._state, which, head, seed)
+        self._commit(
+            f"{kind.capitalize()} {_label(which)} of head {head + 1}",
+            shapes.with_head_matrix(self._state, which, head, matrix),
+        )
+
+    def copy_head(self, source: int, target: int) -> None:
+        self._commit(
+            f"Copy head {source + 1} to head {target + 1}",
+            shapes.with_head_copied(self._state, source, target),
+        )
+
+    def solo_head(self, head: int) -> None:
+        """Only this head contributes to the output; the others are switched off."""
+        self._push(f"Solo head {head + 1}", head_mask=shapes.solo_mask(self._state.n_heads, head))
+
+    def enable_all_heads(self) -> None:
+        self._push("All heads on", head_mask=np.ones(self._state.n_heads))
+
+    def rename_head(self, head: int, name: str) -> None:
+        name = name.strip()
+        if not name:
+            raise ValueError("A head needs a name.")
+        names = list(self._state.head_names)
+        names[head] = name
+        self._push(f"Rename head {head + 1}", head_names=tuple(names))
+
+    # --- tokens and word vectors ------------------------------------------------------
+
+    def shuffle_tokens(self, seed: int | None = None) -> None:
+        """Put the tokens in a random order (a lesson: without positions, only the matrix moves)."""
+        rng = np.random.default_rng(seed)
+        order = rng.permutation(len(self._state.tokens))
+        self._push("Shuffle tokens", tokens=tuple(self._state.tokens[i] for i in order))
+
+    def set_word_vector(self, token: str, vector, merge_key: str | None = None) -> None:
+        """Give a word its own vector (every token of that word changes, identical words stay so)."""
+        vector = np.array(vector, dtype=np.float64)
+        if vector.shape != (self._state.d_model,) or not np.isfinite(vector).all():
+            raise ValueError(f"A word vector needs {self._state.d_model} finite numbers.")
+        key = self.source.lookup_key(token)
+        kept = tuple((w, v) for w, v in self._state.word_overrides if w != key)
+        self._push(
+            f"Edit the features of '{token}'", merge_key=merge_key, word_overrides=(*kept, (key, vector))
+        )
+
+    def reset_word_vector(self, token: str) -> None:
+        key = self.source.lookup_key(token)
+        kept = tuple((w, v) for w, v in self._state.word_overrides if w != key)
+        if len(kept) != len(self._state.word_overrides):
+            self._push(f"Reset the features of '{token}'", word_overrides=kept)
+
     def end_merge(self) -> None:
         """Close the current streak of merged edits (a slider was released)."""
         index = self.undo_stack.index()
@@ -193,7 +272,7 @@ class Session(QObject):
     def _recompute(self) -> None:
         s = self._state
         try:
-            embedded = self.source.embed(s.tokens, s.d_model, s.positions, s.position_scale)
+            embedded = self.source.embed(s.tokens, s.d_model, s.positions, s.position_scale, s.word_overrides)
             result = multi_head_attention(
                 embedded.x,
                 s.w_q,
@@ -216,3 +295,8 @@ class Session(QObject):
         if message != self._error:
             self._error = message
             self.sigErrorChanged.emit(message)
+
+
+def _label(which: str) -> str:
+    """ "w_q" -> "W_Q": the name the editors show."""
+    return which.upper()

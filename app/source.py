@@ -15,7 +15,7 @@ import numpy as np
 from app.resources import resource_path
 from engine.embedding import FeatureSpace
 from engine.positional import positional_encoding
-from engine.tokenizer import tokenize
+from engine.tokenizer import normalize, tokenize
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,8 +41,18 @@ class HandBuiltSource:
     def feature_names(self, d_model: int) -> list[str]:
         return self.space.feature_names(d_model)
 
-    def embed(self, tokens, d_model: int, positions: str, position_scale: float) -> Embedded:
+    def lookup_key(self, token: str) -> str:
+        """The form under which a word's vector is stored (case and accents folded)."""
+        return normalize(token)
+
+    def embed(self, tokens, d_model: int, positions: str, position_scale: float, overrides=()) -> Embedded:
         words = self.space.embed(list(tokens), d_model)
+        if overrides:
+            edited = dict(overrides)
+            for i, token in enumerate(tokens):
+                vector = edited.get(normalize(token))
+                if vector is not None:
+                    words[i] = vector
         pos = positional_encoding(positions, len(tokens), d_model, scale=position_scale)
         return Embedded(words=words, positions=pos, x=words + pos)
 

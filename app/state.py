@@ -51,6 +51,9 @@ class SessionState:
         Base seed for new heads' random matrices.
     preset : str
         Slug of the preset this state was loaded from ("" for none).
+    word_overrides : tuple of (str, ndarray)
+        Word vectors the user edited, by lookup form (lower case): they replace the
+        lexicon's vector for every token of that word, so identical words stay identical.
     """
 
     tokens: tuple[str, ...]
@@ -71,6 +74,7 @@ class SessionState:
     head_mask: np.ndarray = field(default_factory=lambda: np.ones(2))
     seed: int = 0
     preset: str = ""
+    word_overrides: tuple = ()
 
     def __post_init__(self):
         if len(self.head_purposes) != self.n_heads:  # pad so every head has a purpose entry
