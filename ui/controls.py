@@ -18,11 +18,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSlider,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from app import shapes
 from app import state as st
 from app.presets import load_presets
 from engine.positional import POSITION_KINDS
@@ -137,13 +140,38 @@ class ControlPanel(QWidget):
         self.head_combo.setToolTip("The head whose attention weights the heatmap shows.")
         self.head_combo.currentIndexChanged.connect(self._selection.set_head)
         form.addRow("Show", self.head_combo)
-        self.head_enabled = QCheckBox("Head contributes to the output")
+        self.head_enabled = QCheckBox("Head adds to the output")
         self.head_enabled.setToolTip(
             "Switch the shown head off to see what the output loses without it "
             "(its weights are still drawn, but it adds zeros to the output)."
         )
         self.head_enabled.toggled.connect(lambda on: self._session.set_head_enabled(self._selection.head, on))
         form.addRow("", self.head_enabled)
+        solo = QPushButton("Solo")
+        solo.setToolTip("Only the shown head contributes to the output; the others are switched off.")
+        solo.clicked.connect(lambda: self._guarded(self._session.solo_head, self._selection.head))
+        all_on = QPushButton("All on")
+        all_on.setToolTip("Switch every head back on.")
+        all_on.clicked.connect(lambda: self._guarded(self._session.enable_all_heads))
+        row = QHBoxLayout()
+        row.addWidget(solo)
+        row.addWidget(all_on)
+        form.addRow("", row)
+        self.d_model_box = QSpinBox()
+        self.d_model_box.setRange(shapes.MIN_D_MODEL, shapes.MAX_D_MODEL)
+        self.d_model_box.setToolTip(
+            "Width of each token's vector. The first 16 columns are named features; "
+            "shrinking drops the last columns, growing adds zero columns."
+        )
+        self.d_model_box.valueChanged.connect(lambda v: self._guarded(self._session.set_d_model, v))
+        form.addRow("d_model", self.d_model_box)
+        self.d_k_box = QSpinBox()
+        self.d_k_box.setRange(1, shapes.MAX_D_K)
+        self.d_k_box.setToolTip(
+            "Width of each head's queries, keys and values. Usually d_model / heads; here you may choose."
+        )
+        self.d_k_box.valueChanged.connect(lambda v: self._guarded(self._session.set_d_k, v))
+        form.addRow("d_k per head", self.d_k_box)
         return box
 
     def _build_settings(self) -> QGroupBox:
@@ -247,6 +275,8 @@ class ControlPanel(QWidget):
             _blocked(self.sentence_edit, self.sentence_edit.setText, " ".join(state.tokens))
             self.sentence_edit.setCursorPosition(0)  # show the start of a long sentence
         _blocked(self.heads_slider, self.heads_slider.setValue, state.n_heads)
+        _blocked(self.d_model_box, self.d_model_box.setValue, state.d_model)
+        _blocked(self.d_k_box, self.d_k_box.setValue, state.d_k)
         self.heads_label.setText(str(state.n_heads))
         _blocked(
             self.temperature_slider,

@@ -45,10 +45,13 @@ class MainWindow(QMainWindow):
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
         )
-        self.controls_dock.setMinimumWidth(360)
+        # Wide enough for the panel's longest row; the scroll area never scrolls sideways.
+        self.controls_dock.setMinimumWidth(self.controls.minimumSizeHint().width() + 24)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.controls_dock)
 
         self.docks: dict[str, QDockWidget] = {}
+        self._shown_once = False
+        self._layout_restored = False
         self._build_menus()
         self._add_views()
         self._engine_label = QLabel()
@@ -96,6 +99,24 @@ class MainWindow(QMainWindow):
             self.view_menu.addAction(dock.toggleViewAction())
         for dock in first_of_group.values():
             dock.raise_()
+        self._first_docks = list(first_of_group.values())
+
+    def _size_docks(self) -> None:
+        """Start with the central heatmap largest: docks below take a third of the height,
+        docks on the right about a third of the width (Qt ignores this before the first show)."""
+        for dock in self._first_docks:
+            area = self.dockWidgetArea(dock)
+            if area == Qt.DockWidgetArea.BottomDockWidgetArea:
+                self.resizeDocks([dock], [int(self.height() * 0.33)], Qt.Orientation.Vertical)
+            elif area == Qt.DockWidgetArea.RightDockWidgetArea:
+                self.resizeDocks([dock], [int(self.width() * 0.34)], Qt.Orientation.Horizontal)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if not self._layout_restored:
+                QTimer.singleShot(0, self._size_docks)  # after the first layout pass
 
     def _update_engine_status(self) -> None:
         result = self.session.result
@@ -113,7 +134,7 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
-            self.restoreState(state)
+            self._layout_restored = self.restoreState(state)
 
     def closeEvent(self, event) -> None:
         if self._remember_layout:

@@ -29,5 +29,13 @@ BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 def view_specs() -> list[ViewSpec]:
     """The views in their default order; the first of each group is the visible tab."""
     # Imported here so that importing the registry stays cheap and cycle-free.
-    specs: list[ViewSpec] = []
+    from ui.embedding_view import EmbeddingView
+    from ui.matrix_editor import MatricesView
+    from ui.token_editor import TokenEditor
+
+    specs: list[ViewSpec] = [
+        ViewSpec("matrices", "Matrices", MatricesView, RIGHT, "edit"),
+        ViewSpec("embeddings", "Embeddings", EmbeddingView, RIGHT, "edit"),
+        ViewSpec("tokens", "Tokens", TokenEditor, RIGHT, "edit"),
+    ]
     return specs

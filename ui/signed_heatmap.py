@@ -1,0 +1,188 @@
+"""A heatmap for signed numbers (matrices, embeddings) that can be clicked, painted and hovered.
+
+Blue is negative, white zero, red positive, on a scale symmetric around 0 so the
+colour of zero never moves. Rows run down, columns across, as the matrix is written.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPen
+from PySide6.QtWidgets import QGraphicsRectItem
+
+from ui.heatmap import axis_ticks
+
+DIVERGING = pg.ColorMap([0.0, 0.5, 1.0], [(33, 102, 172), (247, 247, 247), (178, 24, 43)])
+MAX_ANNOTATED_CELLS = 400
+COLUMN_LABEL_CHARS = 6
+MIN_LABEL_PIXELS = 9  # below this many pixels per character, column names are abbreviated further
+
+
+def compact_number(v: float) -> str:
+    """A cell's value in at most ~4 characters: 0.8 -> ".8", -0.049 -> "-.05", 12 -> "12"."""
+    text = f"{round(float(v), 2):g}"
+    if text in ("0", "-0"):
+        return "0"
+    return text.replace("0.", ".", 1) if abs(v) < 1 else text
+
+
+class _CellImage(pg.ImageItem):
+    """An ImageItem that reports which cell the mouse is on, clicked or dragged over."""
+
+    def __init__(self, owner):
+        super().__init__(axisOrder="row-major")
+        self._owner = owner
+        self.setAcceptHoverEvents(True)
+
+    def _cell(self, pos) -> tuple[int, int] | None:
+        shape = self._owner.values.shape
+        r, c = int(np.floor(pos.y())), int(np.floor(pos.x()))
+        return (r, c) if 0 <= r < shape[0] and 0 <= c < shape[1] else None
+
+    def mouseClickEvent(self, ev):
+        cell = self._cell(ev.pos())
+        if cell and ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            self._owner.sigCellClicked.emit(*cell)
+
+    def mouseDragEvent(self, ev):
+        if ev.button() != Qt.MouseButton.LeftButton:
+            ev.ignore()
+            return
+        ev.accept()
+        cell = self._cell(ev.pos())
+        if cell and cell != self._owner._last_dragged:
+            self._owner._last_dragged = cell
+            self._owner.sigCellDragged.emit(*cell)
+        if ev.isFinish():
+            self._owner._last_dragged = None
+            self._owner.sigDragFinished.emit()
+
+    def hoverEvent(self, ev):
+        if ev.isExit():
+            self._owner.sigCellHovered.emit(-1, -1)
+            return
+        cell = self._cell(ev.pos())
+        self._owner.sigCellHovered.emit(*(cell or (-1, -1)))
+
+
+class SignedHeatmap(pg.GraphicsLayoutWidget):
+    """Signed values as colours, with row and column names.
+
+    Signals
+    -------
+    sigCellClicked(int, int)
+        Row and column of a clicked cell.
+    sigCellDragged(int, int)
+        The mouse, button held, entered this cell (painting).
+    sigDragFinished()
+        The button was released after a drag.
+    sigCellHovered(int, int)
+        The cell under the mouse, or (-1, -1) when it left.
+    """
+
+    sigCellClicked = Signal(int, int)
+    sigCellDragged = Signal(int, int)
+    sigDragFinished = Signal()
+    sigCellHovered = Signal(int, int)
+
+    def __init__(self, parent=None, *, x_label: str = "", y_label: str = "", annotate: bool = True):
+        super().__init__(parent)
+        self.setBackground("w")
+        self._plot = self.addPlot()
+        self._plot.setMenuEnabled(False)
+        self._plot.setMouseEnabled(x=False, y=False)
+        self._plot.hideButtons()
+        self._plot.invertY(True)
+        self._plot.showAxis("top")
+        self._plot.hideAxis("bottom")
+        if x_label:
+            self._plot.getAxis("top").setLabel(x_label)
+        if y_label:
+            self._plot.getAxis("left").setLabel(y_label)
+        self._image = _CellImage(self)
+        self._image.setColorMap(DIVERGING)
+        self._plot.addItem(self._image)
+        self._outline = QGraphicsRectItem()
+        pen = QPen(QColor(0, 0, 0), 3)
+        pen.setCosmetic(True)  # 3 screen pixels whatever the cells' aspect ratio
+        self._outline.setPen(pen)
+        self._outline.setVisible(False)
+        self._plot.addItem(self._outline)
+        self._annotate = annotate
+        self._texts: list[pg.TextItem] = []
+        self._last_dragged = None
+        self.values = np.zeros((0, 0))
+        self._cols: list[str] = []
+        self.limit = 1.0
+        font = QFont()
+        font.setPointSize(11)
+        self._font = font
+        for name in ("left", "top"):
+            axis = self._plot.getAxis(name)
+            axis.setStyle(tickFont=font)
+            axis.label.setFont(font)
+            axis.setTextPen(pg.mkPen(30, 30, 30))
+
+    def set_matrix(self, values, rows, cols, *, limit: float | None = None) -> None:
+        """Show ``values``; the colour scale runs from -limit to +limit (default: largest |value|)."""
+        values = np.asarray(values, dtype=float)
+        self.values = values
+        n_rows, n_cols = values.shape
+        peak = float(np.abs(values).max()) if values.size else 0.0
+        self.limit = limit if limit is not None else max(peak, 1e-9)
+        self._image.setImage(values, levels=(-self.limit, self.limit))
+        self._image.setRect(QRectF(0, 0, n_cols, n_rows))
+        self._plot.getAxis("left").setTicks(axis_ticks(rows))
+        self._cols = list(cols)
+        self._label_columns()
+        self._plot.setRange(xRange=(0, n_cols), yRange=(0, n_rows), padding=0)
+        self._draw_numbers()
+
+    def _label_columns(self) -> None:
+        """Column names as long as the cells are wide: full, 6 letters, or 3."""
+        n_cols = max(1, len(self._cols))
+        pixels = self._plot.vb.width() / n_cols if self._plot.vb.width() > 0 else 60
+        chars = max(3, min(COLUMN_LABEL_CHARS, int(pixels // MIN_LABEL_PIXELS)))
+        short = [c if len(c) <= chars else c[:chars] for c in self._cols]
+        self._plot.getAxis("top").setTicks([[(i + 0.5, t) for i, t in enumerate(short)]])
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if hasattr(self, "_plot"):  # pyqtgraph resizes once before __init__ is done
+            self._label_columns()
+
+    def select_cell(self, row: int, col: int) -> None:
+        """Outline one cell (row, col); (-1, -1) removes the outline."""
+        visible = 0 <= row < self.values.shape[0] and 0 <= col < self.values.shape[1]
+        self._outline.setVisible(visible)
+        if visible:
+            self._outline.setRect(QRectF(col, row, 1, 1))
+
+    def cell_texts(self) -> list[str]:
+        return [t.textItem.toPlainText() for t in self._texts if t.isVisible()]
+
+    def _draw_numbers(self) -> None:
+        n_rows, n_cols = self.values.shape
+        needed = n_rows * n_cols if self._annotate and n_rows * n_cols <= MAX_ANNOTATED_CELLS else 0
+        while len(self._texts) < needed:
+            item = pg.TextItem(anchor=(0.5, 0.5), color=(20, 20, 20))
+            small = QFont(self._font)
+            small.setPointSize(9)
+            item.setFont(small)
+            self._plot.addItem(item)
+            self._texts.append(item)
+        for idx, item in enumerate(self._texts):
+            if idx >= needed:
+                item.setVisible(False)
+                continue
+            r, c = divmod(idx, n_cols)
+            v = self.values[r, c]
+            item.setText(compact_number(v))
+            # White text on the dark ends of the scale, dark text near zero.
+            strong = abs(v) > 0.6 * self.limit
+            item.setColor(QColor(250, 250, 250) if strong else QColor(20, 20, 20))
+            item.setPos(c + 0.5, r + 0.5)
+            item.setVisible(True)

@@ -1,0 +1,147 @@
+"""The sentence as tokens: edit one, insert, delete, drag to reorder, shuffle.
+
+Each change writes the whole token list through the session (one undo step); the
+list is rebuilt from the session's state, with its own signals blocked.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.state import MAX_TOKENS
+
+
+class TokenEditor(QWidget):
+    """Tokens as chips in reading order."""
+
+    def __init__(self, session, selection, parent=None):
+        super().__init__(parent)
+        self._session = session
+        self._selection = selection
+        self.list = QListWidget()
+        self.list.setFlow(QListView.Flow.LeftToRight)
+        self.list.setWrapping(True)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setSpacing(4)
+        self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.list.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.list.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.list.setToolTip(
+            "The tokens attention sees. Double-click to edit one, drag to reorder. "
+            "With positions off, reordering only reorders the attention matrix."
+        )
+        # Tokens look like chips: one rounded box each, easy to grab and drag.
+        self.list.setStyleSheet(
+            "QListWidget::item { border: 1px solid #8a8fb0; border-radius: 6px; padding: 4px 10px;"
+            " background: #eef0fa; margin: 2px; }"
+            "QListWidget::item:selected { background: #3b4cc0; color: white; }"
+        )
+        self.list.setMaximumHeight(160)
+        self.count = QLabel()
+        self.message = QLabel()
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.setWordWrap(True)
+        buttons = QHBoxLayout()
+        for text, tip, slot in (
+            ("Insert", "Add a token after the selected one (or at the end).", self.insert_token),
+            ("Delete", "Remove the selected token.", self.delete_token),
+            ("Shuffle", "Put the tokens in a random order.", lambda: self._session.shuffle_tokens()),
+        ):
+            b = QPushButton(text)
+            b.setToolTip(tip)
+            b.clicked.connect(slot)
+            buttons.addWidget(b)
+        buttons.addWidget(self.count)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.message)
+
+        self.list.itemChanged.connect(lambda _item: self._write_back("Edit token"))
+        self.list.model().rowsMoved.connect(lambda *_: self._write_back("Move token"))
+        self.list.currentRowChanged.connect(selection.set_query)
+        session.sigStateChanged.connect(self._redraw)
+        selection.sigQueryChanged.connect(self._on_query_selected)
+        self._redraw()
+
+    def tokens(self) -> list[str]:
+        return [self.list.item(i).text() for i in range(self.list.count())]
+
+    def _redraw(self, *_) -> None:
+        tokens = self._session.state.tokens
+        old = self.list.blockSignals(True)
+        self.list.model().blockSignals(True)
+        self.list.clear()
+        for t in tokens:
+            item = QListWidgetItem(t)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsDragEnabled)
+            item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.list.addItem(item)
+        self.list.model().blockSignals(False)
+        self.list.blockSignals(old)
+        self.count.setText(f"{len(tokens)} / {MAX_TOKENS} tokens")
+        self._on_query_selected(self._selection.query)
+
+    def _on_query_selected(self, query: int) -> None:
+        old = self.list.blockSignals(True)
+        self.list.setCurrentRow(query)
+        self.list.blockSignals(old)
+
+    def _write_back(self, _what: str) -> None:
+        tokens = [t.strip() for t in self.tokens()]
+        if any(not t for t in tokens):
+            self._show("A token cannot be empty; use Delete to remove it.")
+            self._redraw()
+            return
+        try:
+            self._session.set_tokens(tokens)
+        except ValueError as exc:
+            self._show(str(exc))
+            self._redraw()
+            return
+        self._show("")
+
+    def insert_token(self) -> None:
+        tokens = list(self._session.state.tokens)
+        at = self.list.currentRow() + 1 if self.list.currentRow() >= 0 else len(tokens)
+        tokens.insert(at, "word")
+        try:
+            self._session.set_tokens(tokens)
+        except ValueError as exc:
+            self._show(str(exc))
+            return
+        self._show("")
+        self.list.setCurrentRow(at)
+        self.list.editItem(self.list.item(at))
+
+    def delete_token(self) -> None:
+        row = self.list.currentRow()
+        if row < 0:
+            self._show("Select a token to delete.")
+            return
+        tokens = list(self._session.state.tokens)
+        del tokens[row]
+        try:
+            self._session.set_tokens(tokens)
+        except ValueError as exc:
+            self._show(str(exc))
+            return
+        self._show("")
+
+    def _show(self, message: str) -> None:
+        self.message.setText(message)
+        self.message.setVisible(bool(message))
