@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -30,24 +29,22 @@ class EmbeddingView(QWidget):
         self._selection = selection
         self._cell = (-1, -1)
         self.words = SignedHeatmap(x_label="feature", y_label="token")
-        self.positions = SignedHeatmap(x_label="feature", annotate=False)
-        self.total = SignedHeatmap(x_label="feature", annotate=False)
+        self.positions = SignedHeatmap(y_label="token", annotate=False)
+        self.total = SignedHeatmap(y_label="token", annotate=False)
         self.words.setToolTip(
             "What each token means: its vector in the hand-built space. Click a cell to edit it."
         )
         self.positions.setToolTip("Where each token stands: the positional encoding added to the word part.")
         self.total.setToolTip("x = word part + position part: what W_Q, W_K and W_V multiply.")
-        grid = QGridLayout()
-        for col, (title, view) in enumerate(
-            (
-                ("Word part", self.words),
-                ("+ Position part", self.positions),
-                ("= x (enters attention)", self.total),
-            )
+        # Stacked, not side by side: the editors' dock is narrow and tall.
+        stack = QVBoxLayout()
+        for title, view in (
+            ("Word part: what each token means", self.words),
+            ("+ Position part: where it stands", self.positions),
+            ("= x: what enters attention", self.total),
         ):
-            grid.addWidget(QLabel(f"<b>{title}</b>"), 0, col)
-            grid.addWidget(view, 1, col)
-            grid.setColumnStretch(col, 1)
+            stack.addWidget(QLabel(f"<b>{title}</b>"))
+            stack.addWidget(view, 1)
         self.readout = QLabel("Click a cell of the word part to edit that feature of that word.")
         self.readout.setWordWrap(True)  # a long hint must not force the dock wide
         self.value_box = QDoubleSpinBox()
@@ -64,7 +61,7 @@ class EmbeddingView(QWidget):
         row.addWidget(self.value_box)
         row.addWidget(self.reset)
         layout = QVBoxLayout(self)
-        layout.addLayout(grid, 1)
+        layout.addLayout(stack, 1)
         layout.addLayout(row)
 
         self.words.sigCellClicked.connect(self.select_cell)

@@ -18,6 +18,7 @@ DIVERGING = pg.ColorMap([0.0, 0.5, 1.0], [(33, 102, 172), (247, 247, 247), (178,
 MAX_ANNOTATED_CELLS = 400
 COLUMN_LABEL_CHARS = 6
 MIN_LABEL_PIXELS = 9  # below this many pixels per character, column names are abbreviated further
+MIN_CELL_FOR_NUMBER = (26, 13)  # (width, height) in pixels a cell needs to show its number
 
 
 def compact_number(v: float) -> str:
@@ -153,6 +154,14 @@ class SignedHeatmap(pg.GraphicsLayoutWidget):
         super().resizeEvent(event)
         if hasattr(self, "_plot"):  # pyqtgraph resizes once before __init__ is done
             self._label_columns()
+            self._draw_numbers()
+
+    def _cells_fit_numbers(self) -> bool:
+        n_rows, n_cols = self.values.shape
+        w, h = self._plot.vb.width(), self._plot.vb.height()
+        if w <= 0 or h <= 0:  # not laid out yet: assume the numbers fit
+            return True
+        return w / max(n_cols, 1) >= MIN_CELL_FOR_NUMBER[0] and h / max(n_rows, 1) >= MIN_CELL_FOR_NUMBER[1]
 
     def select_cell(self, row: int, col: int) -> None:
         """Outline one cell (row, col); (-1, -1) removes the outline."""
@@ -166,7 +175,8 @@ class SignedHeatmap(pg.GraphicsLayoutWidget):
 
     def _draw_numbers(self) -> None:
         n_rows, n_cols = self.values.shape
-        needed = n_rows * n_cols if self._annotate and n_rows * n_cols <= MAX_ANNOTATED_CELLS else 0
+        fits = self._annotate and n_rows * n_cols <= MAX_ANNOTATED_CELLS and self._cells_fit_numbers()
+        needed = n_rows * n_cols if fits else 0
         while len(self._texts) < needed:
             item = pg.TextItem(anchor=(0.5, 0.5), color=(20, 20, 20))
             small = QFont(self._font)

@@ -68,8 +68,12 @@ class TokenEditor(QWidget):
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
-        layout.addWidget(self.list, 1)
+        layout.addWidget(self.list)
+        hint = QLabel("Double-click a token to change it; drag a token to move it.")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
         layout.addWidget(self.message)
+        layout.addStretch(1)
 
         self.list.itemChanged.connect(lambda _item: self._write_back("Edit token"))
         self.list.model().rowsMoved.connect(lambda *_: self._write_back("Move token"))
