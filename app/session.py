@@ -112,6 +112,10 @@ class Session(QObject):
             preset_state(preset, self.source.tokenize, self.source.feature_names),
         )
 
+    def replace_state(self, new_state: st.SessionState, text: str) -> None:
+        """Swap in a whole state (an opened file, a lesson step) as one undo step."""
+        self._commit(text, new_state)
+
     def set_heads(self, n_heads: int) -> None:
         n_heads = int(n_heads)
         if n_heads != self._state.n_heads:
