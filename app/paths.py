@@ -20,6 +20,17 @@ def user_cache_dir() -> Path:
     return base / APP_DIR_NAME
 
 
+def user_data_dir() -> Path:
+    """Where the app keeps the user's own files (autosave): %APPDATA%, Application Support or XDG."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / APP_DIR_NAME
+
+
 def numba_cache_dir() -> Path:
     """Compiled kernels, one folder per user, whatever folder the app starts from.
 

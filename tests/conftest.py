@@ -15,6 +15,7 @@ def _isolated_settings(tmp_path, monkeypatch):
     """QSettings and caches write under the test's temp folder, never the user's."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     try:
         from PySide6.QtCore import QSettings
     except ImportError:  # engine-only environments
