@@ -1,11 +1,16 @@
-"""Which code computes attention right now: a Numba kernel or the NumPy twin.
+"""Which code computes attention right now, and running it.
 
-A cold Numba compile of the kernels takes seconds (a cache hit about 0.3 s), and the
-window must respond before that. So the app calls :func:`start_warmup` at start-up:
-a daemon thread compiles each kernel variant with tiny inputs. Until a variant is
+A cold Numba compile of the kernels takes seconds (a cache hit well under one), and
+the window must respond before that. So the app calls :func:`start_warmup` at
+start-up: a daemon thread compiles each variant with tiny inputs. Until a variant is
 ready, ``backend="auto"`` serves the NumPy twin, which gives the same numbers.
-Callers that never start a warm-up (scripts, tests, ``--export``) get the kernel
+Callers that never start a warm-up (scripts, tests, ``--export``) get the kernels
 compiled on their first call instead.
+
+Variants: ``"serial"`` is the fused kernel (:mod:`engine.kernels`) on the calling
+thread; ``"parallel"`` is the fused kernel with the heads shared between threads,
+and for long sequences the tiled BLAS paths (:mod:`engine.tiled`,
+:mod:`engine.streaming`). Warming ``"parallel"`` compiles all of those.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from engine.config import CONFIG, cpu_count
+from engine.config import CONFIG, threads_in_use
 
 VARIANTS = ("serial", "parallel")
 DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
@@ -24,24 +29,24 @@ _lock = threading.Lock()
 _ready: set[tuple[str, np.dtype]] = set()
 _failed: dict[tuple[str, np.dtype], str] = {}
 _warmup_thread: threading.Thread | None = None
-# Numba's OpenMP team is shared; one parallel region at a time keeps the other
-# threading layers (which are not thread-safe) from killing the process.
-_parallel_call_lock = threading.Lock()
-
-
-def _kernel(variant: str):
-    from engine import kernels  # imported lazily: importing numba costs ~0.3 s
-
-    return kernels.mha_parallel if variant == "parallel" else kernels.mha_serial
 
 
 def _compile(variant: str, dtype: np.dtype) -> None:
-    """Compile (or load from cache) one variant by calling it on a 1-token input."""
+    """Compile (or load from cache) one variant by running it on tiny inputs."""
     from engine.attention import multi_head_attention
 
-    x = np.ones((1, 1), dtype=dtype)
-    w = np.ones((1, 1, 1), dtype=dtype)
-    multi_head_attention(x, w, w, w, np.ones((1, 1), dtype=dtype), backend=f"numba-{variant}")
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(3, 2)).astype(dtype)
+    w = rng.normal(size=(2, 2, 1)).astype(dtype)
+    w_o = rng.normal(size=(2, 2)).astype(dtype)
+    if variant == "serial":
+        multi_head_attention(x, w, w, w, w_o, backend="numba-serial")
+        return
+    args = (x, w, w, w, w_o, np.ones(2, dtype), 1.0, 1.0, False)
+    for need_weights in (True, False):
+        run_fused(args, need_weights, threads=2)
+        run_tiled(args, need_weights, threads=2)
+    _mark_ready(variant, dtype)
 
 
 def _warm(pairs: Iterable[tuple[str, np.dtype]]) -> None:
@@ -95,7 +100,7 @@ def status() -> str:
 def choose_variant(n: int, h: int, d_model: int, d_k: int) -> str:
     """Serial for small work, parallel when there is enough to share out."""
     work = h * n * (3 * d_model * d_k + 2 * n * d_k) + n * h * d_k * d_model
-    return "parallel" if work >= CONFIG.parallel_min_work and cpu_count() > 1 else "serial"
+    return "parallel" if work >= CONFIG.parallel_min_work and threads_in_use() > 1 else "serial"
 
 
 def resolve(backend: str, n: int, h: int, d_model: int, d_k: int, dtype) -> str:
@@ -104,37 +109,97 @@ def resolve(backend: str, n: int, h: int, d_model: int, d_k: int, dtype) -> str:
     ``"auto"`` picks the kernel variant for the size, and falls back to
     ``"numpy"`` while a background warm-up has not yet compiled that variant.
     """
+    if backend == "auto":
+        variant = choose_variant(n, h, d_model, d_k)
+        if (variant, dtype) in _ready:
+            return "numba-" + variant
+        if (variant, np.dtype(dtype)) in _failed or warming_up():
+            return "numpy"
+        return "numba-" + variant
     if backend in ("numpy", "numba-serial", "numba-parallel"):
         return backend
     if backend == "numba":
         return "numba-" + choose_variant(n, h, d_model, d_k)
-    if backend != "auto":
-        raise ValueError(
-            f"backend must be 'auto', 'numba', 'numba-serial', 'numba-parallel' or 'numpy', not {backend!r}."
-        )
-    variant = choose_variant(n, h, d_model, d_k)
-    pair = (variant, np.dtype(dtype))
-    if pair in _ready:
-        return "numba-" + variant
-    if pair in _failed or warming_up():
-        return "numpy"
-    return "numba-" + variant
+    raise ValueError(
+        f"backend must be 'auto', 'numba', 'numba-serial', 'numba-parallel' or 'numpy', not {backend!r}."
+    )
 
 
-def run_kernel(variant: str, args: tuple) -> None:
-    """Call one kernel variant on allocated outputs and record it as compiled."""
-    kernel = _kernel(variant)
-    if variant == "parallel":
-        import numba
+# --- running ----------------------------------------------------------------------------------
 
-        with _parallel_call_lock:
-            # set_num_threads is per calling thread in Numba, so set it on every call.
-            threads = CONFIG.threads or cpu_count()
-            numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
-            kernel(*args)
+
+def run_fused(args: tuple, need_weights: bool, threads: int) -> tuple[int, dict]:
+    """The fused kernel on ``threads`` threads (heads shared out); (status, result fields).
+
+    ``args`` = (x, w_q, w_k, w_v, w_o, gate, scale_div, temperature, causal), validated.
+    Without ``need_weights`` the (h, n, n) arrays are scratch and come back as None.
+    """
+    from engine.kernels import mha_fused  # imported lazily: importing numba costs ~0.3 s
+
+    x, w_q = args[0], args[1]
+    h, _, d_k = w_q.shape
+    n, d_model = x.shape
+    dt = x.dtype
+    q = np.empty((h, n, d_k), dt)
+    k = np.empty((h, n, d_k), dt)
+    v = np.empty((h, n, d_k), dt)
+    scores = np.empty((h, n, n), dt)
+    logits = np.empty((h, n, n), dt)
+    weights = np.empty((h, n, n), dt)
+    head_outputs = np.empty((h, n, d_k), dt)
+    concat = np.empty((n, h * d_k), dt)
+    output = np.empty((n, d_model), dt)
+    outs = (q, k, v, scores, logits, weights, head_outputs, concat)
+    threads = min(threads, h)
+    if threads <= 1:
+        status = mha_fused(*args, 0, h, *outs, output)
     else:
-        kernel(*args)
-    dtype = args[0].dtype
+        from engine.blas import run_parallel
+
+        bounds = [h * t // threads for t in range(threads + 1)]
+        partial = [output] + [np.empty((n, d_model), dt) for _ in range(threads - 1)]
+        statuses = [0] * threads
+
+        def task(t: int, worker: int) -> None:
+            statuses[t] = mha_fused(*args, bounds[t], bounds[t + 1], *outs, partial[t])
+
+        run_parallel(task, threads, threads)
+        for p in partial[1:]:
+            np.add(output, p, out=output)
+        status = max(statuses)
+    if threads <= 1:
+        _mark_ready("serial", dt)  # "parallel" is marked once _compile has run all its paths
+    if not need_weights:
+        scores = logits = weights = None
+    return status, {
+        "q": q,
+        "k": k,
+        "v": v,
+        "scores": scores,
+        "logits": logits,
+        "weights": weights,
+        "head_outputs": head_outputs,
+        "concat": concat,
+        "output": output,
+    }
+
+
+def run_tiled(args: tuple, need_weights: bool, threads: int) -> tuple[int, dict]:
+    """The tiled BLAS path (materialised, or streaming without ``need_weights``)."""
+    from engine import tiled
+    from engine.streaming import attention_streaming
+
+    x, w_q, w_k, w_v, w_o = args[:5]
+    if not tiled.inputs_finite(x, w_q, w_k, w_v, w_o):
+        return 1, {}
+    # Overflow is reported through the status as a clear error, so NumPy's warnings would only repeat it.
+    with np.errstate(over="ignore", invalid="ignore"):
+        if need_weights:
+            return tiled.attention_materialised(*args, threads)
+        return attention_streaming(*args, threads)
+
+
+def _mark_ready(variant: str, dtype) -> None:
     if (variant, dtype) not in _ready:
         with _lock:
-            _ready.add((variant, dtype))
+            _ready.add((variant, np.dtype(dtype)))

@@ -1,8 +1,8 @@
 """Engine tunables, kept in one place (never as module globals elsewhere).
 
 Why one module: the kernels are compiled with these flags, the dispatcher picks a
-serial or parallel kernel with these thresholds, and the app changes the thread count
-from its preferences. Keeping them together means one object to read and one to test.
+path with these thresholds, and the app changes the thread count from its
+preferences. Keeping them together means one object to read and one to test.
 """
 
 from __future__ import annotations
@@ -18,22 +18,42 @@ class EngineConfig:
     Attributes
     ----------
     threads : int or None
-        Threads for the parallel kernel; ``None`` means every core.
+        Threads for the engine (BLAS and the tiled paths); ``None`` means every core,
+        or ``NUMBA_NUM_THREADS`` when that is set (``main.py --threads`` sets it).
+        Read on every call, so it can be changed at any time.
     cache : bool
         Cache compiled kernels on disk (``NUMBA_CACHE_DIR`` says where).
     fastmath : bool
         Let LLVM reorder floating-point maths. Off: by-hand exercises must match
         the NumPy twin to the printed digit.
+    fma : bool
+        Let LLVM fuse ``a * b + c`` into one fused multiply-add (one rounding instead
+        of two; nothing is reordered). About 2x on the kernels' inner loops; results
+        move by an ulp or so, far inside the tests' tolerance.
     parallel_min_work : int
-        Below this many multiply-adds per call the serial kernel is used: on two
-        cores a ``prange`` kernel was measured slower than serial loops up to
-        n = 512, because starting the thread team costs more than the work.
+        From this many multiply-adds per call on, ``backend="auto"`` leaves the fused
+        serial kernel for the tiled path that uses BLAS and every thread. Measured
+        with benchmarks/bench_engine.py: below it, calls and thread hand-offs cost
+        more than the fused kernel's slower arithmetic.
+    tiled_min_n : int
+        From this many tokens on, the parallel backend (and output-only calls) use the
+        tiled BLAS paths (:mod:`engine.tiled`, :mod:`engine.streaming`) instead of the
+        fused kernel with the heads shared out between threads.
+    block_rows : int
+        Query rows per tile in the tiled paths (a tile is one head x these rows).
+    block_keys : int
+        Keys per block in the output-only streaming path: its scratch memory per
+        thread is ``block_rows * block_keys`` numbers, whatever the sequence length.
     """
 
     threads: int | None = None
     cache: bool = True
     fastmath: bool = False
+    fma: bool = True
     parallel_min_work: int = 4_000_000
+    tiled_min_n: int = 256
+    block_rows: int = 128
+    block_keys: int = 2048
 
 
 CONFIG = EngineConfig()
@@ -45,3 +65,36 @@ def cpu_count() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # Windows and macOS have no sched_getaffinity
         return max(1, os.cpu_count() or 1)
+
+
+def threads_in_use() -> int:
+    """How many threads the engine uses now: CONFIG.threads, else NUMBA_NUM_THREADS, else all cores."""
+    if CONFIG.threads:
+        return max(1, int(CONFIG.threads))
+    env = os.environ.get("NUMBA_NUM_THREADS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return cpu_count()
+
+
+def numba_flags() -> dict:
+    """Keyword arguments for ``@njit`` from CONFIG (read once, when the kernels are imported)."""
+    if CONFIG.fastmath:
+        fastmath = True
+    elif CONFIG.fma:
+        fastmath = {"contract"}
+    else:
+        fastmath = False
+    return {"cache": CONFIG.cache, "fastmath": fastmath, "nogil": True}
+
+
+def reduce_flags() -> dict:
+    """numba_flags plus ``reassoc``, for the row reductions (sum, max, dot) alone.
+
+    Reassociation lets LLVM keep partial sums in SIMD lanes (7x faster sums); NumPy's
+    own sums are pairwise, so no order is "the" twin's and the results agree to ulps.
+    """
+    flags = numba_flags()
+    if flags["fastmath"] is not True:
+        flags["fastmath"] = set(flags["fastmath"] or ()) | {"reassoc"}
+    return flags

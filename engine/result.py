@@ -18,8 +18,9 @@ class AttentionResult:
     q, k, v : ndarray (h, n, d_k)
         Queries ("what am I looking for?"), keys ("what do I represent?") and
         values ("what information do I carry?").
-    scores : ndarray (h, n, n)
-        Raw dot products ``q . k``; row = query token, column = key token.
+    scores : ndarray (h, n, n), or None
+        Raw dot products ``q . k``; row = query token, column = key token. None, like
+        ``logits`` and ``weights``, when computed with ``need_weights=False``.
     logits : ndarray (h, n, n)
         Scores after scaling by sqrt(d_k), dividing by the temperature and masking;
         a masked cell holds ``-inf``.
@@ -33,28 +34,34 @@ class AttentionResult:
         ``concat @ w_o``.
     backend : str
         Which code computed it: ``"numba-serial"``, ``"numba-parallel"`` or ``"numpy"``.
+    need_weights : bool
+        False when the (h, n, n) fields were not kept (they are None).
     """
 
     q: np.ndarray
     k: np.ndarray
     v: np.ndarray
-    scores: np.ndarray
-    logits: np.ndarray
-    weights: np.ndarray
+    scores: np.ndarray | None
+    logits: np.ndarray | None
+    weights: np.ndarray | None
     head_outputs: np.ndarray
     concat: np.ndarray
     output: np.ndarray
     backend: str = "numpy"
 
     @property
+    def need_weights(self) -> bool:
+        return self.weights is not None
+
+    @property
     def n_heads(self) -> int:
-        return self.weights.shape[0]
+        return self.q.shape[0]
 
     @property
     def n_tokens(self) -> int:
-        return self.weights.shape[1]
+        return self.q.shape[1]
 
     @property
-    def masked(self) -> np.ndarray:
-        """Boolean (h, n, n): True where a cell was masked out (logit ``-inf``)."""
-        return np.isneginf(self.logits)
+    def masked(self) -> np.ndarray | None:
+        """Boolean (h, n, n): True where a cell was masked out (logit ``-inf``); None without weights."""
+        return None if self.logits is None else np.isneginf(self.logits)
