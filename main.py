@@ -10,8 +10,12 @@ Only wiring lives here: environment, flags, the application object, the window.
 
 from __future__ import annotations
 
-import os
-import sys
+import time
+
+STARTED = time.perf_counter()  # --quit-after-first-paint measures from here
+
+import os  # noqa: E402
+import sys  # noqa: E402
 
 
 def _prepare_environment(args) -> None:
@@ -21,7 +25,7 @@ def _prepare_environment(args) -> None:
     os.environ.setdefault("NUMBA_CACHE_DIR", str(numba_cache_dir()))
     if args.threads:
         os.environ["NUMBA_NUM_THREADS"] = str(args.threads)
-    if (args.screenshot or args.headless) and "QT_QPA_PLATFORM" not in os.environ:
+    if (args.screenshot or args.headless or args.self_test) and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
@@ -72,6 +76,10 @@ def _run_gui(args) -> int:
     if args.screenshot:
         return _screenshot(app, window, args.screenshot)
     window.show()
+    if args.quit_after_first_paint:
+        from ui.selftest import quit_after_first_paint
+
+        quit_after_first_paint(app, window, STARTED)
     if args.export:
         from app.export import export_npz
 
@@ -97,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     _prepare_environment(args)
     try:
+        if args.self_test:
+            from ui.selftest import main as self_test
+
+            return self_test()
         if args.headless:
             return _run_headless(args)
         return _run_gui(args)

@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-warmup", action="store_true", help="do not compile the Numba kernels in the background"
     )
+    p.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check the installation: kernels against NumPy, the window offscreen; print a verdict",
+    )
+    p.add_argument("--quit-after-first-paint", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--version", action="version", version=f"Attention Lab {__version__}")
     return p
 
