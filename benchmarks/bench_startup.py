@@ -218,12 +218,28 @@ def standard_variants(python: str, frozen: Path | None, which: set[str] | None =
     return variants
 
 
+def xcb_works(display: dict, tmp: Path) -> bool:
+    """Can a Qt window open on this display? (Qt's xcb plugin needs system libraries.)"""
+    try:
+        launch_once([sys.executable, "-c", BARE_QT], clean_env(display, tmp, tmp), tmp, timeout=60)
+    except (RuntimeError, OSError):
+        return False
+    return True
+
+
 def measure(variants: list[Variant], runs: int, platform: str) -> tuple[list[Variant], str]:
     """Run every variant in this one session; returns them and the platform used."""
     with (
         virtual_display(platform) as display,
         tempfile.TemporaryDirectory(prefix="attention-lab-bench-") as t,
     ):
+        if display.get("QT_QPA_PLATFORM") == "xcb" and not xcb_works(display, Path(t)):
+            print(
+                "Qt cannot open an xcb window here (missing libxcb-* packages?): "
+                "timing offscreen instead. `python3 lab.py run` installs them.",
+                file=sys.stderr,
+            )
+            display = {"QT_QPA_PLATFORM": "offscreen"}
         for v in variants:
             run_variant(v, runs, display, Path(t))
         used = display.get("QT_QPA_PLATFORM", "native")

@@ -1,6 +1,7 @@
 """Build the standalone Attention Lab, then prove the build works.
 
-    python3 lab.py build                 one folder: dist/AttentionLab/attention-lab
+    python3 lab.py build                 one folder: dist/AttentionLab/attention-lab, and
+                                         the download: dist/AttentionLab-<version>-<os>-<cpu>.tar.gz
     python3 lab.py build --onefile       also one file: dist/AttentionLab-onefile/attention-lab
     python3 lab.py build --no-check      build only
 
@@ -12,9 +13,9 @@ The check, after the build:
 1. The folder holds what it must (kernel sources, resources, licences, the OpenMP
    threading layer, llvmlite, Qt as separate libraries) and nothing it must not
    (other Qt bindings, tkinter, QML, WebEngine, ...).
-2. The folder is copied to a fresh temporary place and ``attention-lab --self-test``
-   runs twice, each time from another new working folder, with a fresh per-user
-   cache: the first launch must compile the Numba kernels, the second must load
+2. The download archive is unpacked in a fresh temporary place and
+   ``attention-lab --self-test`` runs twice, each time from another new working
+   folder, with a fresh per-user cache: the first launch must compile the Numba kernels, the second must load
    them from the cache, and the cache must hold one folder for the app. Same for
    the one-file build.
 3. Time to the first window, frozen (warm cache) against source, via
@@ -29,6 +30,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -147,6 +149,18 @@ def size_mb(path: Path) -> float:
     return total / 1e6
 
 
+def archive() -> Path:
+    """The one folder packed for download: .tar.gz on Linux (keeps symlinks and modes), else .zip."""
+    system = {"win32": "windows", "darwin": "macos"}.get(sys.platform, sys.platform.rstrip("0123456789"))
+    name = f"{bundle.FOLDER_NAME}-{bundle.version()}-{system}-{platform.machine().lower()}"
+    fmt = "gztar" if sys.platform.startswith("linux") else "zip"
+    for old in DIST.glob(f"{bundle.FOLDER_NAME}-*.*"):
+        if old.is_file():
+            old.unlink()
+    say(f"packing {name}")
+    return Path(shutil.make_archive(str(DIST / name), fmt, root_dir=DIST, base_dir=bundle.FOLDER_NAME))
+
+
 # --- checking -------------------------------------------------------------------------------
 
 
@@ -196,11 +210,14 @@ def self_test(exe: Path, cwd: Path, env: dict) -> Launch:
 
 
 def check_launches(name: str, built: Path, workdir: Path) -> Check:
-    """Copy ``built`` elsewhere, run its self-test twice from new folders, fresh cache."""
+    """Unpack or copy ``built`` elsewhere; self-test it twice from new folders, fresh cache."""
     check = Check(name)
     install = workdir / "install"
     install.mkdir()
-    if built.is_dir():
+    if built.name.endswith((".tar.gz", ".zip")):  # what a teacher downloads: unpack it
+        shutil.unpack_archive(built, install)
+        exe = install / bundle.FOLDER_NAME / f"{bundle.EXE_NAME}{EXE_SUFFIX}"
+    elif built.is_dir():
         copy = install / built.name
         shutil.copytree(built, copy, symlinks=True)
         exe = copy / f"{bundle.EXE_NAME}{EXE_SUFFIX}"
@@ -275,6 +292,8 @@ def main(argv=None) -> int:
     ]
     if args.onefile:
         rows.append(("one file", f"{size_mb(ONEFILE):.0f} MB  ({ONEFILE.relative_to(ROOT)})"))
+    packed = archive()
+    rows.append(("download archive", f"{size_mb(packed):.0f} MB  ({packed.relative_to(ROOT)})"))
     problems = []
     if size_mb(FOLDER) > SIZE_TARGET_MB:
         problems.append(f"the one-folder build is {size_mb(FOLDER):.0f} MB, over {SIZE_TARGET_MB} MB")
@@ -283,7 +302,7 @@ def main(argv=None) -> int:
         return 1 if problems else 0
 
     problems += [f"one folder: {p}" for p in content_problems(FOLDER)]
-    targets = [("one folder", FOLDER)] + ([("one file", ONEFILE)] if args.onefile else [])
+    targets = [("one folder", packed)] + ([("one file", ONEFILE)] if args.onefile else [])
     for name, built in targets:
         with tempfile.TemporaryDirectory(prefix="attention-lab-check-") as tmp:
             check = check_launches(name, built, Path(tmp))
