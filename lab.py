@@ -3,7 +3,7 @@
 
     python3 lab.py run [app flags]    set up if needed, then open the app
     python3 lab.py test [pytest args] set up if needed, then lint and run every test
-    python3 lab.py build [--onefile]  set up if needed, then build the standalone app
+    python3 lab.py build [--onefile]  set up if needed, then build the standalone app and check it
     python3 lab.py bench SCRIPT       set up if needed, then run benchmarks/SCRIPT
 
 Set-up means: a virtual environment in .venv with the versions pinned in
@@ -57,7 +57,10 @@ APT_WINDOW = [
     "libxkbcommon-x11-0",
     "libx11-xcb1",
 ]
-APT_BUILD = ["binutils"]  # PyInstaller reads shared libraries with objdump
+# PyInstaller reads shared libraries with objdump (binutils; strip comes with it too).
+# The build's check times the first real window, on its own Xvfb server when there is
+# no display, so it also needs the window libraries above.
+APT_BUILD = ["binutils", "xvfb"]
 
 
 def say(message: str) -> None:
@@ -176,7 +179,7 @@ def cmd_test(args: list[str]) -> int:
 
 
 def cmd_build(args: list[str]) -> int:
-    ensure_system_packages(APT_BASE + APT_BUILD)
+    ensure_system_packages(APT_BASE + APT_WINDOW + APT_BUILD)
     py = ensure_venv(dev=True)
     return run([str(py), "build_spec/build.py", *args])
 
