@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ui.heatmap import AttentionHeatmap
+from ui.heatmap import COLOUR_BLIND_SAFE, COLOUR_MAPS, AttentionHeatmap
 
-READING_HINT = (
-    "Each row is a query token spreading its attention over the keys across the top; rows sum to 1."
-)
+READING_HINT = "Each row is a query token spreading its attention over the keys; rows sum to 1."
+READOUT_IDLE = "Hover a cell for its numbers; click a row to select that token."
 
 
 class AttentionView(QWidget):
-    """Heatmap of one head's weights; follows the session's result and the selection."""
+    """Heatmap of one head's weights; follows the session's result and the selection.
+
+    The header holds the colour-map choice; below the heatmap a readout repeats the
+    hovered cell's tokens, score, logit and weight in large type (for a projector,
+    where tooltips are too small to read from the back of the room).
+    """
 
     def __init__(self, session, selection, parent=None):
         super().__init__(parent)
@@ -20,28 +25,64 @@ class AttentionView(QWidget):
         self._selection = selection
         self.title = QLabel()
         self.title.setObjectName("viewTitle")
+        self.title.setWordWrap(True)
+        self.colours = QComboBox()
+        for key, label in COLOUR_MAPS.items():
+            self.colours.addItem(label, key)
+            safe = "Reads the same for colour-blind viewers. " if key in COLOUR_BLIND_SAFE else ""
+            tip = safe + "Dark: little attention, bright: most."
+            self.colours.setItemData(self.colours.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+        self.colours.setToolTip(
+            "How weights become colours. Viridis (the default), Cividis and Grey stay readable "
+            "for people with colour-blindness and in black-and-white print; every map runs dark "
+            "(little attention) to bright (most attention)."
+        )
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(QLabel("Colours"))
+        header.addWidget(self.colours)
         self.caption = QLabel(READING_HINT)
         self.caption.setWordWrap(True)
         self.heatmap = AttentionHeatmap()
+        self.readout = QLabel(READOUT_IDLE)
+        self.readout.setWordWrap(True)
+        self.readout.setToolTip("The numbers behind the cell under the mouse.")
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
+        layout.addLayout(header)
         layout.addWidget(self.caption)
         layout.addWidget(self.heatmap, 1)
+        layout.addWidget(self.readout)
+        self.colours.currentIndexChanged.connect(
+            lambda i: self.heatmap.set_colormap(self.colours.itemData(i))
+        )
         self.heatmap.sigRowClicked.connect(selection.set_query)
+        self.heatmap.sigCellHovered.connect(self._on_hovered)
         session.sigResultChanged.connect(self._redraw)
         selection.sigHeadChanged.connect(self._redraw)
+        selection.sigQueryChanged.connect(self.heatmap.set_selected_row)
         self._redraw()
+        self.heatmap.set_selected_row(selection.query)
 
     def _redraw(self, *_) -> None:
         snap = self._session.snapshot
         if snap is None:
             return
-        head = min(self._selection.head, snap.result.n_heads - 1)
-        state = snap.state
+        res, state = snap.result, snap.state
+        head = min(self._selection.head, res.n_heads - 1)
         off = "" if state.head_mask[head] else "  (switched off: adds nothing to the output)"
-        self.title.setText(f"Head {head + 1} \u2014 {state.head_names[head]}: attention weights{off}")
+        self.title.setText(f"Head {head + 1} \u2014 {state.head_names[head]}{off}")
         purpose = state.head_purposes[head]
-        self.caption.setText((purpose + "  " if purpose else "") + READING_HINT)
+        self.caption.setText(purpose or READING_HINT)
+        self.caption.setToolTip(READING_HINT)
         self.heatmap.set_matrix(
-            snap.result.weights[head], state.tokens, state.tokens, masked=snap.result.masked[head]
+            res.weights[head],
+            state.tokens,
+            state.tokens,
+            masked=res.masked[head],
+            scores=res.scores[head],
+            logits=res.logits[head],
         )
+        self.readout.setText(READOUT_IDLE)
+
+    def _on_hovered(self, row: int, col: int) -> None:
+        self.readout.setText(self.heatmap.cell_description(row, col) if row >= 0 else READOUT_IDLE)

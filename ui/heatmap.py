@@ -1,20 +1,51 @@
 """A labelled heatmap of one attention matrix: rows are queries, columns are keys.
 
 Generic over what it shows (weights of any head, of any layer later): it is given a
-matrix and labels and never computes attention itself.
+matrix, labels and optionally the scores and logits behind it, and never computes
+attention itself.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem
+
+from ui.cell_texts import CellTexts
+from ui.token_axis import TokenAxis
 
 MAX_LABEL_CHARS = 12
 # Past this many tokens a number per cell no longer fits; the colour still reads.
 MAX_ANNOTATED = 24
 MASKED_RGBA = (150, 150, 150, 255)
+SELECTED_ROW_COLOUR = QColor(255, 64, 0)
+HINT = (
+    "Rows are query tokens (who is looking), columns are key tokens (who is looked at). "
+    "Brighter means more attention. Grey hatched cells are masked. Click a row to follow "
+    "that token in every view."
+)
+
+# Colour maps offered to the user, all running from dark (0) to bright (most). Viridis
+# and Cividis are designed to read the same for people with colour-vision deficiencies.
+COLOUR_MAPS = {
+    "viridis": "Viridis",
+    "cividis": "Cividis",
+    "magma": "Magma",
+    "inferno": "Inferno",
+    "grey": "Grey",
+}
+COLOUR_BLIND_SAFE = ("viridis", "cividis", "grey")
+
+
+def colour_map(name: str) -> pg.ColorMap:
+    """The pyqtgraph colour map for one of :data:`COLOUR_MAPS`' keys."""
+    if name == "grey":
+        return pg.ColorMap([0.0, 1.0], [(0, 0, 0), (255, 255, 255)], name="grey")
+    if name not in COLOUR_MAPS:
+        raise ValueError(f"Unknown colour map {name!r}; choose one of {', '.join(COLOUR_MAPS)}.")
+    return pg.colormap.get(name)
 
 
 def short_label(token: str) -> str:
@@ -32,20 +63,26 @@ class AttentionHeatmap(pg.GraphicsLayoutWidget):
 
     Queries run down the left (row i: how token i spreads its attention), keys run
     across the top (column j: how much attention token j receives). Masked cells are
-    drawn grey, never as a weight of 0.
+    drawn grey and hatched, never as a weight of 0. A colour bar on the right reads
+    colours back as weights; hovering a cell names its tokens, score, logit and weight.
 
     Signals
     -------
     sigRowClicked(int)
         The user clicked a cell in this query row.
+    sigCellHovered(int, int)
+        Row and column under the mouse, or (-1, -1) when it left the matrix.
     """
 
     sigRowClicked = Signal(int)
+    sigCellHovered = Signal(int, int)
 
-    def __init__(self, parent=None, colormap: str = "viridis"):
+    def __init__(self, parent=None, colormap: str = "viridis", *, colour_bar: bool = True, font_size=13):
         super().__init__(parent)
         self.setBackground("w")
-        self._plot = self.addPlot()
+        self._plot = self.addPlot(
+            row=0, col=0, axisItems={"top": TokenAxis("top", font_size), "left": TokenAxis("left", font_size)}
+        )
         self._plot.setMenuEnabled(False)
         self._plot.setMouseEnabled(x=False, y=False)
         self._plot.hideButtons()
@@ -54,17 +91,42 @@ class AttentionHeatmap(pg.GraphicsLayoutWidget):
         self._plot.hideAxis("bottom")
         self._plot.getAxis("top").setLabel("Key (looked at)")
         self._plot.getAxis("left").setLabel("Query (looking)")
+        self._plot.setToolTip(HINT)
         self._image = pg.ImageItem(axisOrder="row-major")
-        self._image.setColorMap(pg.colormap.get(colormap))
         self._mask_image = pg.ImageItem(axisOrder="row-major")
-        self._plot.addItem(self._image)
-        self._plot.addItem(self._mask_image)
-        self._texts: list[pg.TextItem] = []
+        self._hatch = QGraphicsPathItem()
+        self._hatch.setPen(QPen(Qt.PenStyle.NoPen))
+        self._hatch.setBrush(QBrush(QColor(70, 70, 70), Qt.BrushStyle.BDiagPattern))
+        self._row_outline = QGraphicsRectItem()
+        pen = QPen(SELECTED_ROW_COLOUR, 4)
+        pen.setCosmetic(True)  # 4 screen pixels whatever the zoom
+        self._row_outline.setPen(pen)
+        self._row_outline.setZValue(20)
+        self._row_outline.setVisible(False)
+        self._cell_texts = CellTexts(max(8, font_size - 2))
+        for item in (self._image, self._mask_image, self._hatch, self._cell_texts, self._row_outline):
+            self._plot.addItem(item)
+        self._bar = None
+        if colour_bar:
+            self._bar = pg.ColorBarItem(
+                values=(0.0, 1.0), width=18, label="weight", interactive=False, colorMapMenu=False
+            )
+            self._bar.setImageItem(self._image)
+            self.addItem(self._bar, row=0, col=1)
         self._values = np.zeros((0, 0))
+        self._masked = np.zeros((0, 0), dtype=bool)
+        self._scores: np.ndarray | None = None
+        self._logits: np.ndarray | None = None
         self._rows: tuple[str, ...] = ()
         self._cols: tuple[str, ...] = ()
+        self._top = 1.0
+        self._selected_row = -1
+        self._hovered = (-1, -1)
+        self._colormap_name = ""
+        self.set_colormap(colormap)
         self.scene().sigMouseClicked.connect(self._on_click)
-        self._apply_font_size(13)
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self._apply_font_size(font_size)
 
     # --- what tests and other views read -------------------------------------------
 
@@ -73,6 +135,18 @@ class AttentionHeatmap(pg.GraphicsLayoutWidget):
         """The matrix on screen, row = query."""
         return self._values
 
+    @property
+    def colormap_name(self) -> str:
+        return self._colormap_name
+
+    @property
+    def selected_row(self) -> int:
+        return self._selected_row
+
+    @property
+    def colour_bar(self):
+        return self._bar
+
     def row_labels(self) -> tuple[str, ...]:
         return self._rows
 
@@ -80,70 +154,146 @@ class AttentionHeatmap(pg.GraphicsLayoutWidget):
         return self._cols
 
     def cell_texts(self) -> list[str]:
-        return [t.textItem.toPlainText() for t in self._texts if t.isVisible()]
+        """The numbers written in the cells (when the matrix is small enough to carry them)."""
+        return self._cell_texts.texts
+
+    def cell_description(self, row: int, col: int) -> str:
+        """What hovering cell (row, col) says: the two tokens and the numbers behind the colour."""
+        head = f"Query '{self._rows[row]}' (row {row + 1}) \u2192 key '{self._cols[col]}' (column {col + 1})"
+        if self._masked.size and self._masked[row, col]:
+            return head + ": masked \u2014 the causal mask hides this key, so its weight is 0."
+        parts = []
+        if self._scores is not None:
+            parts.append(f"raw score q\u00b7k = {self._scores[row, col]:.2f}")
+        if self._logits is not None:
+            parts.append(f"scaled logit = {self._logits[row, col]:.2f}")
+        parts.append(f"weight = {self._values[row, col]:.2f}")
+        return head + ": " + ", ".join(parts)
 
     # --- drawing -------------------------------------------------------------------
 
-    def set_matrix(self, values: np.ndarray, rows, cols, masked: np.ndarray | None = None) -> None:
-        """Show ``values`` (n_rows, n_cols) in [0, 1]; ``masked`` cells drawn grey."""
+    def set_matrix(
+        self,
+        values: np.ndarray,
+        rows,
+        cols,
+        masked: np.ndarray | None = None,
+        *,
+        scores: np.ndarray | None = None,
+        logits: np.ndarray | None = None,
+        top: float | None = None,
+    ) -> None:
+        """Show ``values`` (n_rows, n_cols) in [0, 1]; ``masked`` cells drawn grey and hatched.
+
+        ``scores`` and ``logits`` (same shape) are only read back in the hover text.
+        ``top`` fixes the weight drawn brightest (to share one scale between heatmaps);
+        by default it is the largest weight shown.
+        """
         values = np.asarray(values, dtype=float)
         n_rows, n_cols = values.shape
         self._values = values
+        self._masked = np.zeros(values.shape, bool) if masked is None else np.asarray(masked, bool)
+        self._scores = None if scores is None else np.asarray(scores, dtype=float)
+        self._logits = None if logits is None else np.asarray(logits, dtype=float)
         self._rows, self._cols = tuple(rows), tuple(cols)
         # The colour scale runs from 0 to the largest weight shown: weights of a dozen
         # tokens rarely pass 0.5, and a fixed 0..1 scale would paint them all dark.
-        self._top = max(float(np.nanmax(values)) if values.size else 1.0, 0.05)
-        self._image.setImage(values, levels=(0.0, self._top))
-        self._image.setRect(QRectF(0, 0, n_cols, n_rows))
+        if top is None:
+            top = float(np.nanmax(values)) if values.size else 1.0
+        self._top = max(top, 0.05)
+        self._image.setImage(values, autoLevels=False, levels=(0.0, self._top))
+        if self._bar is not None:
+            self._bar.setLevels((0.0, self._top))
+        rect = QRectF(0, 0, n_cols, n_rows)
+        self._image.setRect(rect)
         overlay = np.zeros((n_rows, n_cols, 4), dtype=np.ubyte)
-        if masked is not None:
-            overlay[np.asarray(masked, dtype=bool)] = MASKED_RGBA
+        overlay[self._masked] = MASKED_RGBA
         self._mask_image.setImage(overlay, levels=(0, 255))
-        self._mask_image.setRect(QRectF(0, 0, n_cols, n_rows))
-        self._plot.getAxis("left").setTicks(axis_ticks(self._rows))
-        self._plot.getAxis("top").setTicks(axis_ticks(self._cols))
+        self._mask_image.setRect(rect)
+        path = QPainterPath()
+        for r, c in zip(*np.nonzero(self._masked), strict=True):
+            path.addRect(QRectF(float(c), float(r), 1.0, 1.0))
+        self._hatch.setPath(path)
         self._plot.setRange(xRange=(0, n_cols), yRange=(0, n_rows), padding=0)
-        self._annotate(values, masked)
+        self._plot.getAxis("left").set_labels([short_label(t) for t in self._rows])
+        self._plot.getAxis("top").set_labels([short_label(t) for t in self._cols])
+        self._annotate()
+        self.set_selected_row(self._selected_row if self._selected_row < n_rows else -1)
+        self._hovered = (-1, -1)
 
-    def _annotate(self, values: np.ndarray, masked) -> None:
+    def set_colormap(self, name: str) -> None:
+        """Recolour with one of :data:`COLOUR_MAPS` (the numbers stay the same)."""
+        cmap = colour_map(name)
+        self._colormap_name = name
+        self._cmap = cmap
+        if self._bar is not None:
+            self._bar.setColorMap(cmap)
+        else:
+            self._image.setColorMap(cmap)
+        if self._values.size:
+            self._annotate()
+
+    def set_selected_row(self, row: int) -> None:
+        """Outline query row ``row`` (-1: none)."""
+        self._selected_row = row
+        visible = 0 <= row < self._values.shape[0]
+        self._row_outline.setVisible(visible)
+        if visible:
+            self._row_outline.setRect(QRectF(0, row, self._values.shape[1], 1))
+
+    def _annotate(self) -> None:
+        values, masked = self._values, self._masked
         n_rows, n_cols = values.shape
-        show = max(n_rows, n_cols) <= MAX_ANNOTATED
-        needed = n_rows * n_cols if show else 0
-        while len(self._texts) < needed:
-            item = pg.TextItem(anchor=(0.5, 0.5))
-            item.setFont(self._cell_font)
-            self._plot.addItem(item)
-            self._texts.append(item)
-        for idx, item in enumerate(self._texts):
-            if idx >= needed:
-                item.setVisible(False)
-                continue
-            r, c = divmod(idx, n_cols)
-            is_masked = masked is not None and bool(masked[r, c])
-            v = values[r, c]
-            item.setText("\u2013" if is_masked else f"{v:.2f}")
-            # Dark text on the bright end of viridis, light text on the dark end.
-            item.setColor(QColor(20, 20, 20) if (v > 0.6 * self._top or is_masked) else QColor(245, 245, 245))
-            item.setPos(c + 0.5, r + 0.5)
-            item.setVisible(True)
+        if max(n_rows, n_cols) > MAX_ANNOTATED or not values.size:
+            self._cell_texts.clear()
+            return
+        # Dark text on bright cells, light text on dark ones, whatever the colour map.
+        rgb = self._cmap.map(np.clip(values / self._top, 0, 1).ravel(), mode="float")[:, :3]
+        bright = (rgb @ np.array([0.299, 0.587, 0.114])) > 0.5
+        flat_masked = masked.ravel()
+        texts = ["\u2013" if m else f"{v:.2f}" for v, m in zip(values.ravel(), flat_masked, strict=True)]
+        self._cell_texts.set_cells(texts, bright | flat_masked, values.shape)
 
     def _apply_font_size(self, point_size: int) -> None:
         font = QFont()
         font.setPointSize(point_size)
-        self._cell_font = QFont(font)
-        self._cell_font.setPointSize(max(8, point_size - 2))
-        for name in ("left", "top"):
-            axis = self._plot.getAxis(name)
+        self._cell_texts.set_point_size(max(8, point_size - 2))
+        axes = [self._plot.getAxis("left"), self._plot.getAxis("top")]
+        if self._bar is not None:
+            axes += [self._bar.axis, self._bar.getAxis("left")]
+        for axis in axes:
             axis.setStyle(tickFont=font, tickTextOffset=6)
             axis.label.setFont(font)
+            if isinstance(axis, TokenAxis):
+                axis.set_point_size(point_size)
             axis.setTextPen(pg.mkPen(30, 30, 30))
             axis.setPen(pg.mkPen(90, 90, 90))
-        for item in self._texts:
-            item.setFont(self._cell_font)
+
+    # --- mouse -----------------------------------------------------------------------
+
+    def _cell_at(self, scene_pos) -> tuple[int, int]:
+        point = self._plot.vb.mapSceneToView(scene_pos)
+        r, c = int(np.floor(point.y())), int(np.floor(point.x()))
+        if 0 <= r < self._values.shape[0] and 0 <= c < self._values.shape[1]:
+            return r, c
+        return -1, -1
 
     def _on_click(self, event) -> None:
-        point = self._plot.vb.mapSceneToView(event.scenePos())
-        row = int(np.floor(point.y()))
-        if 0 <= row < self._values.shape[0] and 0 <= point.x() < self._values.shape[1]:
+        row, _ = self._cell_at(event.scenePos())
+        if row >= 0:
             self.sigRowClicked.emit(row)
             event.accept()
+
+    def _on_mouse_moved(self, scene_pos) -> None:
+        self._set_hovered(*self._cell_at(scene_pos))
+
+    def _set_hovered(self, row: int, col: int) -> None:
+        if (row, col) == self._hovered:
+            return
+        self._hovered = (row, col)
+        self._image.setToolTip(self.cell_description(row, col) if row >= 0 else "")
+        self.sigCellHovered.emit(row, col)
+
+    def leaveEvent(self, event) -> None:
+        self._set_hovered(-1, -1)
+        super().leaveEvent(event)

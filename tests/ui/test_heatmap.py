@@ -1,0 +1,106 @@
+"""The central heatmap: colour bar, colour maps, hover numbers, masked cells, selected row."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ui.heatmap import COLOUR_MAPS, AttentionHeatmap, colour_map
+from ui.token_axis import TokenAxis
+
+
+@pytest.fixture
+def heatmap(qtbot):
+    hm = AttentionHeatmap()
+    qtbot.addWidget(hm)
+    hm.resize(700, 600)
+    hm.show()
+    return hm
+
+
+def _set(hm, masked=None):
+    w = np.array([[1.0, 0.0, 0.0], [0.25, 0.75, 0.0], [0.2, 0.3, 0.5]])
+    scores = np.arange(9.0).reshape(3, 3)
+    logits = scores / 2
+    if masked is not None:
+        logits = np.where(masked, -np.inf, logits)
+    hm.set_matrix(w, ("a", "b", "c"), ("a", "b", "c"), masked=masked, scores=scores, logits=logits)
+    return w
+
+
+def test_colour_bar_spans_zero_to_the_largest_weight(heatmap):
+    """The colour bar reads colours back as weights from 0 to the brightest cell."""
+    _set(heatmap)
+    assert heatmap.colour_bar.levels() == (0.0, 1.0)
+    heatmap.set_matrix(np.full((2, 2), 0.5), "xy", "xy")
+    assert heatmap.colour_bar.levels() == (0.0, 0.5)
+
+
+def test_every_offered_colour_map_exists_and_recolours(heatmap):
+    """Each colour map in the combo can be applied; viridis is the default."""
+    _set(heatmap)
+    assert heatmap.colormap_name == "viridis"
+    for name in COLOUR_MAPS:
+        heatmap.set_colormap(name)
+        assert heatmap.colormap_name == name
+        assert colour_map(name).map(1.0) is not None
+    with pytest.raises(ValueError):
+        colour_map("rainbow")
+
+
+def test_hover_text_names_tokens_score_logit_and_weight(heatmap):
+    """Hovering a cell tells its query, key, raw score, scaled logit and weight."""
+    _set(heatmap)
+    text = heatmap.cell_description(1, 0)
+    assert "Query 'b'" in text and "key 'a'" in text
+    assert "raw score q\u00b7k = 3.00" in text
+    assert "scaled logit = 1.50" in text
+    assert "weight = 0.25" in text
+
+
+def test_masked_cells_say_masked_not_zero(heatmap):
+    """A masked cell's hover says masked and its cell shows a dash, never 0.00."""
+    masked = np.triu(np.ones((3, 3), bool), k=1)
+    _set(heatmap, masked)
+    assert "masked" in heatmap.cell_description(0, 2)
+    assert "weight = " not in heatmap.cell_description(0, 2)
+    assert heatmap.cell_texts()[2] == "\u2013"
+    assert not heatmap._hatch.path().isEmpty()
+
+
+def test_selected_row_is_outlined(heatmap):
+    """set_selected_row draws an outline around that whole row; -1 removes it."""
+    _set(heatmap)
+    heatmap.set_selected_row(1)
+    rect = heatmap._row_outline.rect()
+    assert heatmap._row_outline.isVisible()
+    assert (rect.top(), rect.height(), rect.width()) == (1.0, 1.0, 3.0)
+    heatmap.set_selected_row(-1)
+    assert not heatmap._row_outline.isVisible()
+
+
+def test_crowded_key_labels_turn_and_thin_out(qtbot):
+    """64 keys in a small heatmap: top labels read upwards, rows show every n-th name."""
+    hm = AttentionHeatmap()
+    qtbot.addWidget(hm)
+    hm.resize(500, 400)
+    hm.show()
+    tokens = [f"token{i}" for i in range(64)]
+    hm.set_matrix(np.full((64, 64), 1 / 64), tokens, tokens)
+    qtbot.wait(10)
+    top, left = hm._plot.getAxis("top"), hm._plot.getAxis("left")
+    assert isinstance(top, TokenAxis) and top.rotated
+    assert left.step > 1
+    assert left.drawn_labels() == tokens[:: left.step]
+    assert hm.cell_texts() == []  # 64 tokens: no numbers in the cells
+
+
+def test_cell_numbers_only_where_they_fit():
+    """Cell numbers shrink to fit a small cell and vanish when even 8 pt does not fit."""
+    from ui.cell_texts import CellTexts
+
+    texts = CellTexts(point_size=12)
+    assert texts.fitting_font(80, 40).pointSize() == 12
+    small = texts.fitting_font(30, 14)
+    assert small is not None and 8 <= small.pointSize() < 12
+    assert texts.fitting_font(10, 6) is None

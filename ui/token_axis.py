@@ -1,0 +1,164 @@
+"""An axis of names (tokens, features) at cell centres that stays readable when crowded.
+
+pyqtgraph draws every tick label in one font, horizontally, and lets crowded labels
+run into each other ("depositmoneynear"). This axis keeps them apart:
+
+- across the top or bottom, labels are horizontal while they fit and turn to read
+  upwards when they do not;
+- down the side, and for turned labels, the font shrinks to fit the cells, and below
+  the smallest readable size only every second (third, ...) label is written.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QFont, QFontMetricsF
+
+MIN_POINT_SIZE = 8
+GAP = 4  # pixels kept free between neighbouring labels
+
+
+def link_extents(axes) -> None:
+    """Keep these axes equally deep (the deepest one's size), so plots in a row line up."""
+    axes = list(axes)
+    for axis in axes:
+        axis.group = axes
+    for axis in axes:
+        axis._relayout()
+
+
+class TokenAxis(pg.AxisItem):
+    """An :class:`pyqtgraph.AxisItem` whose ticks are names at 0.5, 1.5, 2.5, ..."""
+
+    def __init__(self, orientation: str, point_size: int = 13, **kwargs):
+        self._labels: list[str] = []  # before super(): its set-up already resizes the axis
+        super().__init__(orientation, **kwargs)
+        self._base_size = point_size
+        self._font = QFont()
+        self._font.setPointSize(point_size)
+        self.rotated = False  # across the top/bottom: labels turned to read upwards
+        self.step = 1  # write every step-th label
+        self.natural_extent = 0  # pixels the labels need across the axis
+        self.group: list[TokenAxis] = [self]  # axes kept the same size (see link_extents)
+        self.setStyle(tickFont=self._font, tickTextOffset=6)
+
+    @property
+    def horizontal(self) -> bool:
+        return self.orientation in ("top", "bottom")
+
+    def labels(self) -> list[str]:
+        return list(self._labels)
+
+    def drawn_labels(self) -> list[str]:
+        """The labels actually written (every ``step``-th)."""
+        return self._labels[:: self.step]
+
+    def set_point_size(self, point_size: int) -> None:
+        self._base_size = point_size
+        self.label.setFont(self._label_font())
+        self._relayout()
+
+    def set_labels(self, labels) -> None:
+        """Name the cells 0..n-1; call after the view's range is set to (0, n)."""
+        self._labels = [str(s) for s in labels]
+        self.setTicks([[(i + 0.5, s) for i, s in enumerate(self._labels)]])
+        self._relayout()
+
+    def resizeEvent(self, ev=None) -> None:
+        super().resizeEvent(ev)
+        self._relayout()
+
+    def _label_font(self) -> QFont:
+        font = QFont()
+        font.setPointSize(self._base_size)
+        return font
+
+    def _relayout(self) -> None:
+        """Choose font size, direction and step for the current length, then the axis size."""
+        n = len(self._labels)
+        if not n or self.label is None:
+            return
+        length = self.size().width() if self.horizontal else self.size().height()
+        spacing = max(length, 1.0) / n
+        font = QFont(self._font)
+        rotated, step = False, 1
+        for size in range(self._base_size, MIN_POINT_SIZE - 1, -1):
+            font.setPointSize(size)
+            fm = QFontMetricsF(font)
+            widest = max(fm.horizontalAdvance(s) for s in self._labels)
+            if self.horizontal and size == self._base_size and widest + GAP <= spacing:
+                break  # horizontal at full size
+            rotated = self.horizontal
+            if fm.height() <= spacing:
+                break
+        else:
+            step = max(1, math.ceil(QFontMetricsF(font).height() / spacing))
+        self._font, self.rotated, self.step = font, rotated, step
+        fm = QFontMetricsF(font)
+        across = max(fm.horizontalAdvance(s) for s in self._labels) if (rotated or not self.horizontal) else 0
+        extent = math.ceil(across if across else fm.height())
+        extent += self.style["tickTextOffset"][1 if self.horizontal else 0] + max(0, self.style["tickLength"])
+        if self.label.isVisible():
+            extent += math.ceil(self.label.boundingRect().height() * 0.8)
+        self.natural_extent = extent
+        target = max(a.natural_extent for a in self.group)
+        for axis in self.group:
+            axis._apply_extent(target)
+        self.picture = None
+        self.update()
+
+    def _apply_extent(self, extent: int) -> None:
+        if self.horizontal and self.fixedHeight != extent:
+            self.setHeight(extent)
+        elif not self.horizontal and self.fixedWidth != extent:
+            self.setWidth(extent)
+
+    def drawPicture(self, p, axis_spec, tick_specs, text_specs) -> None:
+        if not self._labels:
+            super().drawPicture(p, axis_spec, tick_specs, text_specs)
+            return
+        p.setRenderHint(p.RenderHint.Antialiasing, False)
+        p.setRenderHint(p.RenderHint.TextAntialiasing, True)
+        pen, p1, p2 = axis_spec
+        p.setPen(pen)
+        p.drawLine(p1, p2)
+        for tick_pen, a, b in tick_specs:
+            p.setPen(tick_pen)
+            p.drawLine(a, b)
+        if len(tick_specs) != len(self._labels):
+            return  # some ticks are out of range (mid-resize): draw them next time
+        p.setFont(self._font)
+        p.setPen(self.textPen())
+        fm = QFontMetricsF(self._font)
+        offset = self.style["tickTextOffset"][1 if self.horizontal else 0] + max(0, self.style["tickLength"])
+        height = fm.height()
+        for i in range(0, len(self._labels), self.step):
+            text = self._labels[i]
+            _, a, _ = tick_specs[i]
+            width = fm.horizontalAdvance(text) + 2
+            if self.orientation == "left":
+                rect = QRectF(p1.x() - offset - width, a.y() - height / 2, width, height)
+                p.drawText(rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text)
+            elif self.orientation == "right":
+                rect = QRectF(p1.x() + offset, a.y() - height / 2, width, height)
+                p.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+            elif not self.rotated:
+                y = p1.y() - offset - height if self.orientation == "top" else p1.y() + offset
+                rect = QRectF(a.x() - width / 2, y, width, height)
+                p.drawText(rect, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter), text)
+            else:
+                p.save()
+                if self.orientation == "top":  # reads upwards, starting at the axis line
+                    p.translate(QPointF(a.x(), p1.y() - offset))
+                    p.rotate(-90)
+                    rect = QRectF(0, -height / 2, width, height)
+                    p.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+                else:  # bottom: reads upwards, ending at the axis line
+                    p.translate(QPointF(a.x(), p1.y() + offset))
+                    p.rotate(-90)
+                    rect = QRectF(-width, -height / 2, width, height)
+                    p.drawText(rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text)
+                p.restore()
