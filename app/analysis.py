@@ -131,7 +131,8 @@ def head_stats(weights: np.ndarray, tokens, masked: np.ndarray | None = None) ->
 def snapshot_head_stats(snapshot) -> tuple[HeadStats, ...]:
     """:func:`head_stats` for every head of a snapshot, computed once per snapshot."""
     res, tokens = snapshot.result, snapshot.state.tokens
-    return tuple(head_stats(res.weights[h], tokens, res.masked[h]) for h in range(res.n_heads))
+    masked = res.masked
+    return tuple(head_stats(res.weights[h], tokens, masked[h]) for h in range(res.n_heads))
 
 
 # --- the context effect ----------------------------------------------------------------
@@ -190,7 +191,7 @@ class ContextEffect:
     shift: np.ndarray  # (n,) ||output_i - x_i||
     output_cosine: np.ndarray  # (n, n)
     input_cosine: np.ndarray  # (n, n)
-    repeats: tuple[RepeatedWord, ...]
+    repeats: tuple[RepeatedWord, ...]  # longest words first
 
 
 def context_effect(words: np.ndarray, x: np.ndarray, output: np.ndarray, tokens) -> ContextEffect:
@@ -217,6 +218,8 @@ def context_effect(words: np.ndarray, x: np.ndarray, output: np.ndarray, tokens)
                 feature=int(np.argmax(np.abs(diff))),
             )
         )
+    # Longer words first: "bank" is worth calling out before "the" and "to".
+    repeats.sort(key=lambda r: (-len(r.text), r.first))
     return ContextEffect(output_shift(x, output), cout, cin, tuple(repeats))
 
 

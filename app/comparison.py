@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.analysis import HeadStats, head_stats
 from app.snapshot_cache import per_snapshot
 from engine import AttentionResult, multi_head_attention
 
@@ -36,11 +37,14 @@ class Comparison:
         The session's own result (all heads).
     summed_scores : ndarray (n, n)
         The heads' scores added up; equal to ``single.scores[0]``.
+    single_stats : HeadStats
+        Entropy, peak and focus of the single head, to set beside each head's.
     """
 
     single: AttentionResult
     multi: AttentionResult
     summed_scores: np.ndarray
+    single_stats: HeadStats
 
     @property
     def single_width(self) -> int:
@@ -63,7 +67,12 @@ def single_head_comparison(x, state, multi: AttentionResult) -> Comparison:
         causal=state.causal,
         temperature=state.temperature,
     )
-    return Comparison(single=single, multi=multi, summed_scores=multi.scores.sum(axis=0))
+    return Comparison(
+        single=single,
+        multi=multi,
+        summed_scores=multi.scores.sum(axis=0),
+        single_stats=head_stats(single.weights[0], state.tokens, single.masked[0]),
+    )
 
 
 @per_snapshot

@@ -37,6 +37,7 @@ class WorkedSteps:
     products: np.ndarray  # (n, d_k) q_i * k_i, summed along d_k to give the score
     scores: np.ndarray  # result.scores[head, query]
     scale_divisor: float  # sqrt(d_k) when scaling is on, else 1
+    scaled: np.ndarray  # scores / scale_divisor (before the temperature)
     temperature: float
     masked: np.ndarray  # bool, True where the causal mask hides a key
     logits: np.ndarray  # result.logits[head, query], -inf where masked
@@ -46,6 +47,7 @@ class WorkedSteps:
     weights: np.ndarray  # result.weights[head, query]
     v: np.ndarray  # (n, d_k) every key's value vector
     weighted_values: np.ndarray  # (n, d_k) weight_j * v_j
+    weighted_sum: np.ndarray  # (d_k,) their sum: the output before the head's on/off switch
     head_on: bool
     output: np.ndarray  # (d_k,) result.head_outputs[head, query] (0 when the head is off)
 
@@ -64,6 +66,8 @@ def worked_steps(result, state, head: int, query: int) -> WorkedSteps:
     exps = np.where(masked, 0.0, np.exp(np.where(masked, 0.0, logits) - shift))
     weights = result.weights[head, query]
     v = result.v[head]
+    divisor = math.sqrt(state.d_k) if state.scale else 1.0
+    weighted = weights[:, None] * v
     return WorkedSteps(
         head=head,
         query=query,
@@ -73,7 +77,8 @@ def worked_steps(result, state, head: int, query: int) -> WorkedSteps:
         k=k,
         products=q[None, :] * k,
         scores=result.scores[head, query],
-        scale_divisor=math.sqrt(state.d_k) if state.scale else 1.0,
+        scale_divisor=divisor,
+        scaled=result.scores[head, query] / divisor,
         temperature=float(state.temperature),
         masked=masked,
         logits=logits,
@@ -82,7 +87,8 @@ def worked_steps(result, state, head: int, query: int) -> WorkedSteps:
         exp_sum=float(exps.sum()),
         weights=weights,
         v=v,
-        weighted_values=weights[:, None] * v,
+        weighted_values=weighted,
+        weighted_sum=weighted.sum(axis=0),
         head_on=bool(state.head_mask[head]),
         output=result.head_outputs[head, query],
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QScrollArea
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QScrollArea, QTabBar
 
 from app.selection import Selection
 from engine import backend
@@ -84,32 +84,66 @@ class MainWindow(QMainWindow):
         help_menu.addAction(QAction("&About Attention Lab", self, triggered=lambda: show_about(self)))
 
     def _add_views(self) -> None:
-        """One dock per registered view; the views of a group start as tabs of one dock area."""
+        """One dock per registered view; the views of an area start as tabs of one stack.
+
+        Groups sharing an area are tabbed too, not split: two stacked halves of the
+        right-hand side were too short for a 16-row matrix or a grid of heads. The first
+        group of each area is the tab shown at start. The controls run the full height;
+        the bottom area runs under the centre and the right, wide enough for a row of
+        matrices.
+        """
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
         first_of_group: dict[str, QDockWidget] = {}
+        first_in_area: dict[Qt.DockWidgetArea, QDockWidget] = {}
         for spec in view_specs():
             dock = QDockWidget(spec.title, self)
             dock.setObjectName(f"{spec.key}Dock")
             dock.setWidget(spec.factory(self.session, self.selection))
             if spec.group in first_of_group:
                 self.tabifyDockWidget(first_of_group[spec.group], dock)
+            elif spec.area in first_in_area:
+                self.tabifyDockWidget(first_in_area[spec.area], dock)
+                first_of_group[spec.group] = dock
             else:
                 self.addDockWidget(spec.area, dock)
-                first_of_group[spec.group] = dock
+                first_of_group[spec.group] = first_in_area[spec.area] = dock
             self.docks[spec.key] = dock
             self.view_menu.addAction(dock.toggleViewAction())
-        for dock in first_of_group.values():
+        for dock in first_in_area.values():
             dock.raise_()
         self._first_docks = list(first_of_group.values())
+        self._hide_stray_tab_bars()
+        # Tabbing docks in a second area makes Qt 6.11 activate the layout early and fix
+        # the window's minimum size before it is shown (so a remembered size smaller than
+        # the docks' minimum is lost). Leave that to the first show, as with one area.
+        self.setMinimumSize(0, 0)
+
+    def _hide_stray_tab_bars(self) -> None:
+        """Hide dock tab bars that no longer match a group of tabbed docks.
+
+        With two dock areas holding tabs, Qt 6.11 can leave a stale copy of a tab bar
+        (the group's first two tabs) visible over the centre of the window.
+        """
+        by_title = {dock.windowTitle(): dock for dock in self.docks.values()}
+        for bar in self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            titles = {bar.tabText(i) for i in range(bar.count())}
+            dock = by_title.get(bar.tabText(0)) if bar.count() else None
+            group = set()
+            if dock is not None:
+                group = {dock.windowTitle()} | {d.windowTitle() for d in self.tabifiedDockWidgets(dock)}
+            if titles != group:
+                bar.hide()
 
     def _size_docks(self) -> None:
-        """Start with the central heatmap largest: docks below take a third of the height,
-        docks on the right about a third of the width (Qt ignores this before the first show)."""
+        """Start with the central heatmap largest: docks below take 40% of the height,
+        docks on the right 40% of the width (Qt ignores this before the first show)."""
         for dock in self._first_docks:
             area = self.dockWidgetArea(dock)
             if area == Qt.DockWidgetArea.BottomDockWidgetArea:
-                self.resizeDocks([dock], [int(self.height() * 0.33)], Qt.Orientation.Vertical)
+                self.resizeDocks([dock], [int(self.height() * 0.40)], Qt.Orientation.Vertical)
             elif area == Qt.DockWidgetArea.RightDockWidgetArea:
-                self.resizeDocks([dock], [int(self.width() * 0.34)], Qt.Orientation.Horizontal)
+                self.resizeDocks([dock], [int(self.width() * 0.40)], Qt.Orientation.Horizontal)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -27,15 +27,27 @@ BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 
 
 def view_specs() -> list[ViewSpec]:
-    """The views in their default order; the first of each group is the visible tab."""
+    """The views in their default order; the first of each area is the visible tab."""
     # Imported here so that importing the registry stays cheap and cycle-free.
+    from ui.all_heads_view import AllHeadsView
+    from ui.compare_view import CompareView
+    from ui.context_view import ContextView
     from ui.embedding_view import EmbeddingView
+    from ui.lines_view import LinesView
     from ui.matrix_editor import MatricesView
+    from ui.outputs_view import OutputsView
+    from ui.steps_view import StepsView
     from ui.token_editor import TokenEditor
 
     specs: list[ViewSpec] = [
         ViewSpec("matrices", "Matrices", MatricesView, RIGHT, "edit"),
         ViewSpec("embeddings", "Embeddings", EmbeddingView, RIGHT, "edit"),
         ViewSpec("tokens", "Tokens", TokenEditor, RIGHT, "edit"),
+        ViewSpec("lines", "Lines", LinesView, RIGHT, "inspect"),
+        ViewSpec("steps", "Step by step", StepsView, RIGHT, "inspect"),
+        ViewSpec("all_heads", "All heads", AllHeadsView, BOTTOM, "heads"),
+        ViewSpec("compare", "One head vs many", CompareView, BOTTOM, "heads"),
+        ViewSpec("outputs", "Outputs", OutputsView, BOTTOM, "outputs"),
+        ViewSpec("context", "Context effect", ContextView, BOTTOM, "outputs"),
     ]
     return specs

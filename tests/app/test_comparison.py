@@ -57,3 +57,10 @@ def test_comparison_is_computed_once_per_snapshot(session):
     session.set_sentence("The red car")
     assert snapshot_comparison(session.snapshot) is not old
     assert snapshot_comparison(session.snapshot).single.weights.shape == (1, 3, 3)
+
+
+def test_single_head_has_its_own_statistics(session):
+    """The comparison carries the single head's entropy, peak and focus for the caption."""
+    comp = snapshot_comparison(session.snapshot)
+    assert 0.0 <= comp.single_stats.entropy_bits <= comp.single_stats.even_bits + 1e-9
+    assert comp.single_stats.peak == pytest.approx(comp.single.weights[0].max())

@@ -1,0 +1,34 @@
+"""Windows for the UI tests: the app as a person opens it, on a chosen preset."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.session import Session
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def bank_window(qtbot):
+    """The main window on the Bank preset at the default 1600x1000, shown and laid out."""
+    session = Session()
+    session.load_preset("bank")
+    win = MainWindow(session, remember_layout=False)
+    qtbot.addWidget(win)
+    win.resize(1600, 1000)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.wait(20)  # the deferred dock sizing runs after the first layout pass
+    return win
+
+
+@pytest.fixture
+def open_view(bank_window):
+    """A function: registered view key -> its widget, its dock raised so it is laid out."""
+
+    def open_(key):
+        dock = bank_window.docks[key]
+        dock.raise_()
+        return dock.widget()
+
+    return open_

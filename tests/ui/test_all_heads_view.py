@@ -1,0 +1,58 @@
+"""All heads at a glance: one titled cell per head, statistics, click to select."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+
+from app.analysis import snapshot_head_stats
+
+
+def test_one_cell_per_head_titled_with_its_name(bank_window, open_view):
+    """The grid has n_heads cells, each titled "k: name" and showing that head's weights."""
+    grid = open_view("all_heads")
+    state, res = bank_window.session.state, bank_window.session.result
+    assert len(grid.cells) == state.n_heads == 2
+    assert [c.title.text() for c in grid.cells] == ["1: Context", "2: Grammar role"]
+    for h, cell in enumerate(grid.cells):
+        np.testing.assert_array_equal(cell.image.image, res.weights[h])
+
+
+def test_statistics_come_from_the_analysis(bank_window, open_view):
+    """Each cell states the head's focus, mean entropy in bits and peak weight."""
+    grid = open_view("all_heads")
+    stats = snapshot_head_stats(bank_window.session.snapshot)
+    for cell, st in zip(grid.cells, stats, strict=True):
+        text = cell.stats.text()
+        assert st.focus.label in text
+        assert f"Entropy {st.entropy_bits:.2f} bits" in text
+        assert f"peak {st.peak:.2f}" in text
+
+
+def test_clicking_a_cell_selects_that_head_everywhere(bank_window, open_view, qtbot):
+    """A click on head 2's cell selects head 2: outlined here, shown in the big heatmap."""
+    grid = open_view("all_heads")
+    qtbot.mouseClick(grid.cells[1].title, Qt.MouseButton.LeftButton)
+    assert bank_window.selection.head == 1
+    assert grid.cells[1].selected and not grid.cells[0].selected
+    assert bank_window.attention_view.title.text().startswith("Head 2")
+    assert bank_window.controls.head_combo.currentIndex() == 1
+
+
+def test_switched_off_head_is_dimmed_and_says_off(bank_window, open_view):
+    """A head with head_mask 0 is drawn faint and titled "(off)"."""
+    grid = open_view("all_heads")
+    bank_window.session.set_head_enabled(1, False)
+    assert grid.cells[1].title.text().endswith("(off)")
+    assert grid.cells[1].image.opacity() < 0.5
+    assert grid.cells[0].image.opacity() == 1.0
+
+
+def test_grid_follows_the_head_count(bank_window, open_view):
+    """set_heads rebuilds the grid with the new number of cells, titled Head k for new heads."""
+    grid = open_view("all_heads")
+    bank_window.session.set_heads(5)
+    assert len(grid.cells) == 5
+    assert grid.cells[4].title.text() == "5: Head 5"
+    bank_window.session.undo_stack.undo()
+    assert len(grid.cells) == 2

@@ -1,0 +1,191 @@
+"""Every head at a glance: one small heatmap per head with what it mostly does.
+
+The statistics under each heatmap (mean entropy, peak weight, what the head mostly
+attends to) come from :func:`app.analysis.snapshot_head_stats`; this module only
+draws them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+
+from app.analysis import snapshot_head_stats
+from ui.heatmap import MASKED_RGBA, colour_map
+
+OFF_OPACITY = 0.3
+CELL_MIN_SIZE = (170, 230)
+CELL_MAX_WIDTH = 420  # two heads in a wide strip stay about square
+CAPTION = "Every head at once (rows = queries, columns = keys). Click a head to show it everywhere."
+EXPLANATION = (
+    "Each small heatmap is one head (rows = queries, columns = keys, as in the big one). "
+    "Click a head to show it everywhere. Entropy says how spread out a head's attention is: "
+    "0 bits means every token looks at exactly one other, more bits means more spread."
+)
+
+
+def grid_columns(n_heads: int, width: int) -> int:
+    """Heads per row: as many as fit in ``width`` (all of them in a wide strip)."""
+    fit = max(1, width // (CELL_MIN_SIZE[0] + 8))
+    return max(1, min(n_heads, fit))
+
+
+class HeadCell(QFrame):
+    """One head: title, small heatmap, statistics; outlined when selected, dimmed when off.
+
+    Signals
+    -------
+    sigClicked(int)
+        The head's index, when the cell is clicked anywhere.
+    """
+
+    sigClicked = Signal(int)
+
+    def __init__(self, head: int, parent=None):
+        super().__init__(parent)
+        self.head = head
+        self.setObjectName("headCell")
+        self.setMinimumSize(*CELL_MIN_SIZE)
+        self.setMaximumWidth(CELL_MAX_WIDTH)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet("font-weight: 600;")
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        for axis in ("left", "bottom"):
+            self.plot.hideAxis(axis)
+        self.plot.invertY(True)
+        self.plot.setAspectLocked(False)
+        # Take the room the grid gives, never ask for pyqtgraph's default 640x480: with the
+        # word-wrapped labels that would make every row of cells taller than the view.
+        self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setColorMap(colour_map("viridis"))
+        self.mask_image = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.image)
+        self.plot.addItem(self.mask_image)
+        self.plot.scene().sigMouseClicked.connect(lambda _ev: self.sigClicked.emit(self.head))
+        self.stats = QLabel()
+        self.stats.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.stats)
+        self.set_selected(False)
+
+    def show_head(self, weights, masked, name: str, on: bool, stats) -> None:
+        n_rows, n_cols = weights.shape
+        self.image.setImage(weights, levels=(0.0, max(float(weights.max()), 0.05)))
+        self.image.setRect(QRectF(0, 0, n_cols, n_rows))
+        overlay = np.zeros((n_rows, n_cols, 4), dtype=np.ubyte)
+        overlay[masked] = MASKED_RGBA
+        self.mask_image.setImage(overlay, levels=(0, 255))
+        self.mask_image.setRect(QRectF(0, 0, n_cols, n_rows))
+        self.plot.setRange(xRange=(0, n_cols), yRange=(0, n_rows), padding=0)
+        self.image.setOpacity(1.0 if on else OFF_OPACITY)
+        self.title.setText(f"{self.head + 1}: {name}" + ("" if on else " (off)"))
+        self.title.setEnabled(on)
+        self.stats.setEnabled(on)
+        focus = stats.focus
+        self.stats.setText(
+            f"Mostly: <b>{focus.label}</b> ({focus.share:.0%} of each row)<br>"
+            f"Entropy {stats.entropy_bits:.2f} bits (even: {stats.even_bits:.2f}) \u00b7 "
+            f"peak {stats.peak:.2f}"
+        )
+        self.setToolTip(
+            f"Head {self.head + 1}, {name}{'' if on else ' (switched off)'}. "
+            f"On average a row puts {focus.share:.0%} of its attention on {focus.label}. "
+            f"Mean entropy {stats.entropy_bits:.2f} bits: 0 would be one key per token, "
+            f"{stats.even_bits:.2f} an even spread. Largest single weight {stats.peak:.2f}. "
+            "Click to show this head everywhere."
+        )
+
+    def set_selected(self, selected: bool) -> None:
+        self.selected = selected
+        border = "3px solid #ff4000" if selected else "1px solid #bbbbbb"
+        self.setStyleSheet(f"QFrame#headCell {{ border: {border}; border-radius: 4px; }}")
+
+    def mousePressEvent(self, event) -> None:
+        self.sigClicked.emit(self.head)
+        super().mousePressEvent(event)
+
+
+class AllHeadsView(QWidget):
+    """A grid with one :class:`HeadCell` per head; clicking one selects that head."""
+
+    def __init__(self, session, selection, parent=None):
+        super().__init__(parent)
+        self._session = session
+        self._selection = selection
+        self.cells: list[HeadCell] = []
+        caption = QLabel(CAPTION)
+        caption.setWordWrap(True)
+        self._grid_host = QWidget()
+        self._grid = QGridLayout(self._grid_host)
+        self._grid.setSpacing(8)
+        self._columns = 0
+        self._scroll = QScrollArea()
+        self._scroll.setWidget(self._grid_host)
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout = QVBoxLayout(self)
+        layout.addWidget(caption)
+        layout.addWidget(self._scroll, 1)
+        self.setToolTip(EXPLANATION)
+        session.sigResultChanged.connect(self._redraw)
+        selection.sigHeadChanged.connect(self._show_selected)
+        self._redraw()
+
+    def _redraw(self, *_) -> None:
+        snap = self._session.snapshot
+        if snap is None:
+            return
+        res, state = snap.result, snap.state
+        if len(self.cells) != res.n_heads:
+            self._rebuild(res.n_heads)
+        stats = snapshot_head_stats(snap)
+        masked = res.masked
+        for h, cell in enumerate(self.cells):
+            cell.show_head(res.weights[h], masked[h], state.head_names[h], bool(state.head_mask[h]), stats[h])
+        self._show_selected(self._selection.head)
+
+    def _rebuild(self, n_heads: int) -> None:
+        for cell in self.cells:
+            self._grid.removeWidget(cell)
+            cell.deleteLater()
+        self.cells = []
+        for h in range(n_heads):
+            cell = HeadCell(h)
+            cell.sigClicked.connect(self._selection.set_head)
+            self.cells.append(cell)
+        self._columns = 0
+        self._place_cells()
+
+    def _place_cells(self) -> None:
+        """Lay the cells out in rows that fit the view's width (again after a resize)."""
+        cols = grid_columns(len(self.cells), self._scroll.viewport().width())
+        if cols == self._columns:
+            return
+        self._columns = cols
+        for cell in self.cells:
+            self._grid.removeWidget(cell)
+        for c in range(self._grid.columnCount()):
+            self._grid.setColumnStretch(c, 0)
+        for h, cell in enumerate(self.cells):
+            self._grid.addWidget(cell, h // cols, h % cols)
+        self._grid.setColumnStretch(cols, 1)  # spare width stays on the right
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._place_cells()
+
+    def _show_selected(self, head: int) -> None:
+        for cell in self.cells:
+            cell.set_selected(cell.head == head)

@@ -1,0 +1,127 @@
+"""One head or many: a single wide head beside the current heads, on the same input.
+
+The single head's W_Q, W_K and W_V are the heads' matrices side by side, so it has the
+same total width; its score is the sum of the heads' scores (see
+:mod:`app.comparison`, which computes it once per result). This view only draws.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app.analysis import snapshot_head_stats
+from app.comparison import snapshot_comparison
+from ui.heatmap import AttentionHeatmap
+
+CAPTION = (
+    "One spotlight or an orchestra? Left: a single head as wide as all the heads together "
+    "(its W_Q, W_K, W_V are theirs side by side), so its score is the <i>sum</i> of the heads' "
+    "scores and one softmax must blend every relation into one pattern. Right: the selected head, "
+    "free to follow one relation. Both use one colour scale."
+)
+
+
+def stats_text(stats) -> str:
+    return (
+        f"Mostly: <b>{stats.focus.label}</b> ({stats.focus.share:.0%} of each row) \u00b7 "
+        f"entropy {stats.entropy_bits:.2f} bits \u00b7 peak {stats.peak:.2f}"
+    )
+
+
+class _Panel(QWidget):
+    """Title, heatmap and statistics of one side."""
+
+    def __init__(self, tooltip: str, parent=None):
+        super().__init__(parent)
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        self.title.setWordWrap(True)
+        self.heatmap = AttentionHeatmap(font_size=11)
+        self.heatmap.setToolTip(tooltip)
+        self.stats = QLabel()
+        self.stats.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.heatmap, 1)
+        layout.addWidget(self.stats)
+
+
+class CompareView(QWidget):
+    """Single wide head (left or top) against the selected head (right or bottom)."""
+
+    def __init__(self, session, selection, parent=None):
+        super().__init__(parent)
+        self._session = session
+        self._selection = selection
+        self.caption = QLabel(CAPTION)
+        self.caption.setWordWrap(True)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.setVisible(False)
+        self.single = _Panel("The single wide head's attention weights: rows are queries, columns keys.")
+        self.multi = _Panel("The selected head's attention weights, as in the big heatmap.")
+        self._pair = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._pair.addWidget(self.single, 1)
+        self._pair.addWidget(self.multi, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.message)
+        layout.addLayout(self._pair, 1)
+        for panel in (self.single, self.multi):
+            panel.heatmap.sigRowClicked.connect(selection.set_query)
+            selection.sigQueryChanged.connect(panel.heatmap.set_selected_row)
+        session.sigResultChanged.connect(self._redraw)
+        selection.sigHeadChanged.connect(self._redraw)
+        self._redraw()
+
+    def resizeEvent(self, event) -> None:
+        """Side by side when wide, one above the other in a tall narrow dock."""
+        super().resizeEvent(event)
+        wide = self.width() >= 1.2 * self.height()
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self._pair.direction() != direction:
+            self._pair.setDirection(direction)
+
+    def _redraw(self, *_) -> None:
+        snap = self._session.snapshot
+        if snap is None:
+            return
+        try:
+            comp = snapshot_comparison(snap)
+        except ValueError as exc:  # e.g. the summed scores overflow
+            self.message.setText(f"The single head cannot be computed: {exc}")
+            self.message.setVisible(True)
+            return
+        self.message.setVisible(False)
+        res, state = snap.result, snap.state
+        head = min(self._selection.head, res.n_heads - 1)
+        top = max(float(comp.single.weights.max()), float(res.weights[head].max()))
+        tokens = state.tokens
+        self.single.title.setText(f"One head, d_k = {comp.single_width} ({res.n_heads} \u00d7 {state.d_k})")
+        self.single.heatmap.set_matrix(
+            comp.single.weights[0],
+            tokens,
+            tokens,
+            masked=comp.single.masked[0],
+            scores=comp.single.scores[0],
+            logits=comp.single.logits[0],
+            top=top,
+        )
+        self.single.stats.setText(stats_text(comp.single_stats))
+        off = "" if state.head_mask[head] else " (off)"
+        name = state.head_names[head]
+        self.multi.title.setText(f"Head {head + 1} of {res.n_heads}: {name}{off}, d_k = {state.d_k}")
+        self.multi.heatmap.set_matrix(
+            res.weights[head],
+            tokens,
+            tokens,
+            masked=res.masked[head],
+            scores=res.scores[head],
+            logits=res.logits[head],
+            top=top,
+        )
+        self.multi.stats.setText(stats_text(snapshot_head_stats(snap)[head]))
+        for panel in (self.single, self.multi):
+            panel.heatmap.set_selected_row(self._selection.query)

@@ -1,0 +1,182 @@
+"""The context effect: how far attention moved each token, and which tokens end up alike.
+
+Left, one bar per token: ||output_i - x_i||, the distance between what went in and what
+came out. Right, the cosine similarity between tokens' outputs (or inputs). Above,
+repeated words such as the two "bank"s: the same word going in, different once
+positions let attention tell them apart. The numbers come from
+:func:`app.analysis.snapshot_context_effect`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QPen
+from PySide6.QtWidgets import QComboBox, QGraphicsRectItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app.analysis import snapshot_context_effect
+from ui.heatmap import colour_map, short_label
+from ui.matrix_plot import MatrixPlot
+from ui.token_axis import TokenAxis, link_extents
+
+BAR_COLOUR = QColor(0, 114, 178)  # Okabe-Ito blue
+REPEAT_COLOUR = QColor(213, 94, 0)  # Okabe-Ito vermillion: the repeated word's bars and cells
+SIMILARITY_OF = {"output": "Outputs", "input": "Inputs (word + position)"}
+CAPTION = (
+    "Bars: how far attention moved each token's vector (the length of output minus input). "
+    "Matrix: how alike two tokens' vectors are (cosine similarity: 1 same direction, 0 unrelated, "
+    "-1 opposite). Repeated words are outlined."
+)
+
+
+IDLE = "Hover a bar or a cell to read its number. Repeated words are outlined in orange."
+
+
+class ContextView(QWidget):
+    """Bar chart of output shifts beside the cosine-similarity matrix, with repeated words called out."""
+
+    def __init__(self, session, selection, parent=None):
+        super().__init__(parent)
+        self._session = session
+        self._selection = selection
+        self.callout = QLabel()
+        self.callout.setWordWrap(True)
+        self.callout.setToolTip(
+            "A word that appears twice starts from the same word vector. With positions on, "
+            "attention can give each occurrence a different output, coloured by its neighbours."
+        )
+        self.which = QComboBox()
+        for key, label in SIMILARITY_OF.items():
+            self.which.addItem(label, key)
+        self.which.setToolTip(
+            "Compare tokens after attention (outputs) or before it (inputs: word vector plus position)."
+        )
+        header = QHBoxLayout()
+        header.addWidget(self.callout, 1)
+        header.addWidget(QLabel("Similarity of"))
+        header.addWidget(self.which)
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground("w")
+        self.bar_axis = TokenAxis("left", 11)
+        self.bar_axis.setTextPen(pg.mkPen(30, 30, 30))
+        # A TokenAxis without names draws numbers as usual, and can be kept as deep as the
+        # matrix's column names so the rows of the two plots line up.
+        self.bars_plot = self.graphics.addPlot(
+            row=0, col=0, axisItems={"left": self.bar_axis, "top": TokenAxis("top", 11)}
+        )
+        self.bars_plot.setMenuEnabled(False)
+        self.bars_plot.setMouseEnabled(x=False, y=False)
+        self.bars_plot.hideButtons()
+        self.bars_plot.invertY(True)
+        self.bars_plot.showAxis("top")
+        self.bars_plot.hideAxis("bottom")
+        self.bars_plot.getAxis("top").setLabel("moved by attention: \u2016output \u2212 input\u2016")
+        self.bars_plot.setToolTip("Longer bar: attention changed this token's vector more.")
+        self.bars = pg.BarGraphItem(x0=[], y=[], height=[], width=[])
+        self.bars_plot.addItem(self.bars)
+        self.similarity = MatrixPlot()
+        self.similarity.image.setColorMap(colour_map("viridis"))
+        self.graphics.addItem(self.similarity, row=0, col=1)
+        self.similarity.setToolTip("Bright: the two tokens' vectors point the same way; dark: less alike.")
+        self.similarity_bar = pg.ColorBarItem(
+            values=(0.0, 1.0), width=16, interactive=False, colorMapMenu=False, colorMap=colour_map("viridis")
+        )
+        self.similarity_bar.setImageItem(self.similarity.image)
+        self.graphics.addItem(self.similarity_bar, row=0, col=2)
+        self.graphics.ci.layout.setColumnStretchFactor(0, 2)
+        self.graphics.ci.layout.setColumnStretchFactor(1, 3)
+        link_extents([self.bars_plot.getAxis("top"), self.similarity.column_axis])
+        self._outlines: list[QGraphicsRectItem] = []
+        self.readout = QLabel(IDLE)
+        self.graphics.setToolTip(CAPTION)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(header)
+        layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.readout)
+        self.shift = np.zeros(0)
+        self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.which.currentIndexChanged.connect(self._redraw)
+        session.sigResultChanged.connect(self._redraw)
+        self._redraw()
+
+    def _redraw(self, *_) -> None:
+        snap = self._session.snapshot
+        if snap is None:
+            return
+        effect = snapshot_context_effect(snap)
+        tokens = snap.state.tokens
+        n = len(tokens)
+        self.shift = effect.shift
+        repeated = {i for r in effect.repeats for i in (r.first, r.second)}
+        brushes = [pg.mkBrush(REPEAT_COLOUR if i in repeated else BAR_COLOUR) for i in range(n)]
+        self.bars.setOpts(
+            x0=np.zeros(n), y=np.arange(n) + 0.5, height=0.7, width=effect.shift, brushes=brushes, pen=None
+        )
+        top = max(float(effect.shift.max()) if n else 0.0, 1e-6)
+        self.bars_plot.setRange(xRange=(0, top * 1.05), yRange=(0, n), padding=0)
+        self.bar_axis.set_labels([short_label(t) for t in tokens])
+        inputs = self.which.currentData() == "input"
+        matrix = effect.input_cosine if inputs else effect.output_cosine
+        self.similarity.set_matrix(matrix, tokens, tokens)
+        # Cosines of these vectors rarely go below 0; spread the colours over what is there.
+        low = min(float(matrix.min()), 0.9) if n else 0.0
+        self.similarity_bar.setLevels((low, 1.0))
+        self.similarity.column_axis.setLabel(f"cosine similarity of {'inputs' if inputs else 'outputs'}")
+        self._outline_repeats(effect.repeats, n)
+        self.callout.setText(self.callout_text(effect, snap))
+        self.readout.setText(IDLE)
+
+    def _outline_repeats(self, repeats, n: int) -> None:
+        for item in self._outlines:
+            self.similarity.removeItem(item)
+        self._outlines = []
+        pen = QPen(REPEAT_COLOUR, 4)
+        pen.setCosmetic(True)
+        for r in repeats:
+            for row, col in ((r.first, r.second), (r.second, r.first)):
+                item = QGraphicsRectItem(QRectF(col, row, 1, 1))
+                item.setPen(pen)
+                item.setZValue(15)
+                self.similarity.addItem(item)
+                self._outlines.append(item)
+
+    def callout_text(self, effect, snap) -> str:
+        """The first repeated word in detail (the longest: "bank" before "the"), then the others."""
+        if not effect.repeats:
+            return "No word appears twice in this sentence; try the Bank preset to compare its two 'bank's."
+        r = effect.repeats[0]
+        who = f"<b>'{r.text}'</b> (tokens {r.first + 1} and {r.second + 1})"
+        if r.output_distance < 1e-9:
+            why = (
+                "with positions off, attention cannot tell them apart."
+                if snap.state.positions == "none"
+                else "attention gave both the same output."
+            )
+            text = f"{who}: identical outputs (cosine {r.output_cosine:.2f}): {why}"
+        else:
+            feature = self._session.source.feature_names(snap.state.d_model)[r.feature]
+            text = (
+                f"{who}: the same word vector going in; coming out their outputs differ "
+                f"(cosine {r.output_cosine:.2f}, distance {r.output_distance:.2f}), most on <i>{feature}</i>."
+            )
+        others = ", ".join(f"'{o.text}'" for o in effect.repeats[1:])
+        return text + (f" Also repeated: {others}." if others else "")
+
+    def _on_mouse_moved(self, scene_pos) -> None:
+        r, c = self.similarity.cell_at(scene_pos)
+        if r >= 0:
+            self.readout.setText(
+                f"Cosine similarity of '{self.similarity.rows[r]}' (token {r + 1}) and "
+                f"'{self.similarity.columns[c]}' (token {c + 1}) = {self.similarity.values[r, c]:.2f}"
+            )
+            return
+        if self.bars_plot.vb.sceneBoundingRect().contains(scene_pos):
+            row = int(np.floor(self.bars_plot.vb.mapSceneToView(scene_pos).y()))
+            if 0 <= row < len(self.shift):
+                self.readout.setText(
+                    f"'{self.bar_axis.labels()[row]}' (token {row + 1}) moved {self.shift[row]:.2f}"
+                )
+                return
+        self.readout.setText(IDLE)
