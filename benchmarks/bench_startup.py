@@ -4,7 +4,8 @@
     .venv/bin/python benchmarks/bench_startup.py --platform offscreen
 
 Each variant is launched ``--runs`` times (after one untimed launch that warms the
-disk cache and, from source, writes the .pyc files) from a fresh working folder, with
+disk cache and, from source, writes the .pyc files), the variants taking turns so a
+busy moment on the machine slows all of them alike, from a fresh working folder, with
 ``--quit-after-first-paint``: the app prints ``first-paint: S s`` (seconds since the
 top of main.py) when its main window first paints, and exits at once. Two times are
 reported, as medians:
@@ -174,30 +175,47 @@ def launch_once(command: list[str], env: dict, cwd: Path, timeout: float = 180.0
             proc.wait()
 
 
-def run_variant(variant: Variant, runs: int, display: dict, tmp: Path) -> Variant:
-    cwd = Path(tempfile.mkdtemp(prefix="cwd-", dir=tmp))
-    config = Path(tempfile.mkdtemp(prefix="config-", dir=tmp))
-    cache = Path(tempfile.mkdtemp(prefix="cache-", dir=tmp))
-    try:
-        if variant.prewarm:
+@dataclass
+class _Place:
+    """A variant's private folders: working folder, settings, cache."""
+
+    cwd: Path
+    config: Path
+    cache: Path
+
+
+def prepare(variant: Variant, tmp: Path) -> _Place:
+    place = _Place(*(Path(tempfile.mkdtemp(prefix=p, dir=tmp)) for p in ("cwd-", "config-", "cache-")))
+    if variant.prewarm:
+        try:
             subprocess.run(
                 variant.prewarm,
-                cwd=cwd,
-                env=clean_env({"QT_QPA_PLATFORM": "offscreen"}, cache, config),
+                cwd=place.cwd,
+                env=clean_env({"QT_QPA_PLATFORM": "offscreen"}, place.cache, place.config),
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 check=True,
                 timeout=900,
             )
-        for i in range(runs + 1):  # launch 0 is untimed
-            numba = Path(tempfile.mkdtemp(prefix="numba-", dir=tmp)) if variant.cache == "cold" else None
-            wall, inner = launch_once(variant.command, clean_env(display, cache, config, numba), cwd)
-            if i:
-                variant.wall.append(wall)
-                variant.inner.append(inner)
+        except (subprocess.SubprocessError, OSError) as exc:
+            variant.error = f"warming the cache failed: {exc}"
+    return place
+
+
+def launch(variant: Variant, place: _Place, display: dict, tmp: Path, timed: bool) -> None:
+    if variant.error:
+        return
+    numba = Path(tempfile.mkdtemp(prefix="numba-", dir=tmp)) if variant.cache == "cold" else None
+    try:
+        wall, inner = launch_once(
+            variant.command, clean_env(display, place.cache, place.config, numba), place.cwd
+        )
     except (RuntimeError, subprocess.SubprocessError, OSError) as exc:
         variant.error = str(exc)
-    return variant
+        return
+    if timed:
+        variant.wall.append(wall)
+        variant.inner.append(inner)
 
 
 def standard_variants(python: str, frozen: Path | None, which: set[str] | None = None) -> list[Variant]:
@@ -240,8 +258,12 @@ def measure(variants: list[Variant], runs: int, platform: str) -> tuple[list[Var
                 file=sys.stderr,
             )
             display = {"QT_QPA_PLATFORM": "offscreen"}
-        for v in variants:
-            run_variant(v, runs, display, Path(t))
+        places = [prepare(v, Path(t)) for v in variants]
+        # Round-robin, one launch of each variant in turn: a busy moment on the machine
+        # then slows every variant alike instead of one. Round 0 is untimed.
+        for i in range(runs + 1):
+            for v, place in zip(variants, places, strict=True):
+                launch(v, place, display, Path(t), timed=i > 0)
         used = display.get("QT_QPA_PLATFORM", "native")
     return variants, used
 
