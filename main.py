@@ -16,6 +16,7 @@ STARTED = time.perf_counter()  # --quit-after-first-paint measures from here
 
 import os  # noqa: E402
 import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 
 def _prepare_environment(args) -> None:
@@ -30,31 +31,50 @@ def _prepare_environment(args) -> None:
 
 
 def _build_session(args):
+    """The session the command line asks for, and the lesson position a session file holds."""
     from app.session import Session
 
     session = Session()
+    lesson = None
+    if args.session:
+        from app.session_file import load_session
+
+        state, lesson = load_session(args.session)
+        session.replace_state(state, "Open session")
     if args.preset:
         session.load_preset(args.preset)
     if args.sentence is not None:
         session.set_sentence(args.sentence)
     if args.heads is not None:
         session.set_heads(args.heads)
-    session.undo_stack.clear()  # the command line's set-up is the starting point, not an edit
+    if args.lesson:
+        from app.lessons import parse_lesson_arg
+
+        name, step = parse_lesson_arg(args.lesson)
+        lesson = {"name": name, "step": step}
     if session.error:
         raise ValueError(session.error)
-    return session
+    return session, lesson
+
+
+def _start_lesson(runner, session, lesson) -> None:
+    if lesson:
+        runner.start(lesson["name"], lesson["step"])
+    session.undo_stack.clear()  # the command line's set-up is the starting point, not an edit
 
 
 def _run_headless(args) -> int:
     from PySide6.QtCore import QCoreApplication
 
-    from app.export import export_npz
+    from app.export import export_snapshot
+    from app.lessons import LessonRunner
+    from app.selection import Selection
 
     _app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
-    session = _build_session(args)
-    if args.export:
-        path = export_npz(args.export, session.snapshot)
-        print(f"Wrote {path} ({len(session.state.tokens)} tokens, {session.state.n_heads} heads).")
+    session, lesson = _build_session(args)
+    _start_lesson(LessonRunner(session, Selection(session)), session, lesson)
+    path = export_snapshot(args.export, session.snapshot)
+    print(f"Wrote {path} ({len(session.state.tokens)} tokens, {session.state.n_heads} heads).")
     return 0
 
 
@@ -63,33 +83,46 @@ def _run_gui(args) -> int:
 
     from engine import backend
     from ui.main_window import MainWindow
-    from ui.theme import apply_theme
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("AttentionLab")
     app.setApplicationName("Attention Lab")
-    apply_theme(app)
     if not args.no_warmup:
         backend.start_warmup()  # the NumPy twin serves until the kernels are ready
-    session = _build_session(args)
-    window = MainWindow(session, remember_layout=not args.screenshot)
+    session, lesson = _build_session(args)
+    interactive = not args.screenshot
+    window = MainWindow(session, remember_layout=interactive, autosave=interactive)
+    window.presentation.apply_preferences()
+    recovered = (
+        interactive and not (args.session or args.preset or args.lesson) and window.files.offer_recovery()
+    )
+    if not recovered:
+        _start_lesson(window.lessons, session, lesson)
+    if args.session:
+        window.files.path = Path(args.session)
     if args.screenshot:
-        return _screenshot(app, window, args.screenshot)
+        return _screenshot(app, window, args.screenshot, presentation=args.presentation)
     window.show()
+    if args.presentation:
+        window.set_presentation(True)
+    window.files.start_autosave()
     if args.quit_after_first_paint:
         from ui.selftest import quit_after_first_paint
 
         quit_after_first_paint(app, window, STARTED)
     if args.export:
-        from app.export import export_npz
+        from app.export import export_snapshot
 
-        export_npz(args.export, session.snapshot)
+        export_snapshot(args.export, session.snapshot)
     return app.exec()
 
 
-def _screenshot(app, window, path: str) -> int:
-    window.resize(1600, 1000)
+def _screenshot(app, window, path: str, presentation: bool = False) -> int:
+    """Render offscreen: 1600x1000, or the classroom's 1920x1080 in presentation mode."""
+    window.resize(*((1920, 1080) if presentation else (1600, 1000)))
     window.show()
+    if presentation:
+        window.presentation.set_active(True, full_screen=False)
     for _ in range(5):  # let layouts settle and pyqtgraph draw its axes
         app.processEvents()
     if not window.grab().save(path):

@@ -32,11 +32,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="open on a preset: bank, example-weights, red-car, bank-account, by-hand",
     )
     p.add_argument("--sentence", metavar="TEXT", help="the sentence to open on (after --preset, if both)")
+    p.add_argument("--session", metavar="FILE", help="open a saved session (.attnlab)")
+    p.add_argument("--lesson", metavar="NAME[:STEP]", help="open a guided lesson, e.g. bank or bank:3")
+    p.add_argument("--presentation", action="store_true", help="start in presentation mode (F11)")
     p.add_argument("--heads", type=_heads, metavar="N", help="number of attention heads (1-16)")
     p.add_argument(
         "--screenshot", metavar="FILE.png", help="render the window offscreen at 1600x1000 and exit"
     )
-    p.add_argument("--export", metavar="FILE.npz", help="write tokens, matrices and every attention stage")
+    p.add_argument(
+        "--export",
+        metavar="FILE",
+        help="write tokens, matrices and every attention stage (.npz, .json or .csv)",
+    )
     p.add_argument("--headless", action="store_true", help="compute (and --export) without opening a window")
     p.add_argument(
         "--threads", type=_threads, metavar="N", help="threads for the engine (default: all cores)"

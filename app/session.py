@@ -234,6 +234,11 @@ class Session(QObject):
         if len(kept) != len(self._state.word_overrides):
             self._push(f"Reset the features of '{token}'", word_overrides=kept)
 
+    def refresh(self) -> None:
+        """Tell the views to redraw the current result (after a change of fonts or theme)."""
+        if self._snapshot is not None:
+            self.sigResultChanged.emit(self._snapshot)
+
     def end_merge(self) -> None:
         """Close the current streak of merged edits (a slider was released)."""
         index = self.undo_stack.index()

@@ -91,11 +91,20 @@ def load_session(path) -> tuple[SessionState, dict | None]:
     try:
         document = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
-        hint = " It looks cut short (truncated)." if exc.pos >= len(text.rstrip()) - 1 else ""
+        hint = " It looks cut short (truncated)." if _looks_truncated(text, exc) else ""
         raise SessionFileError(
             f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}).{hint}"
         ) from None
     return parse_document(document, path.name)
+
+
+def _looks_truncated(text: str, exc: json.JSONDecodeError) -> bool:
+    """The error sits at the very end, or in a string that the end of the file cut open."""
+    end = len(text.rstrip())
+    if exc.pos >= end - 1:
+        return True
+    tail = text[exc.pos : end]
+    return exc.msg.startswith("Unterminated string") and "\n" not in tail and len(tail) < 200
 
 
 def _refuse_constant(name: str):

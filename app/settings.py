@@ -58,6 +58,17 @@ class Preferences:
         self._s.setValue("appearance/font_scale", float(value))
 
     @property
+    def presentation_scale(self) -> float:
+        """Font scale in presentation mode: big enough for the back row by default."""
+        return self._number("appearance/presentation_scale", 1.0, 3.0, 1.75)
+
+    @presentation_scale.setter
+    def presentation_scale(self, value: float) -> None:
+        if not 1.0 <= float(value) <= 3.0:
+            raise ValueError("The font scale runs from 100% to 300%.")
+        self._s.setValue("appearance/presentation_scale", float(value))
+
+    @property
     def colormap(self) -> str:
         return self._choice("appearance/colormap", COLORMAPS, "viridis")
 

@@ -62,3 +62,47 @@ def test_headless_needs_export(capsys):
     with pytest.raises(SystemExit) as exc:
         main.main(["--headless"])
     assert exc.value.code == 2
+
+
+def test_lesson_flag_sets_up_the_step(qapp, tmp_path):
+    """--lesson NAME:STEP applies the lesson's set-up up to that step (here: causal mask on)."""
+    out = tmp_path / "causal.json"
+    assert main.main(["--lesson", "causal:2", "--export", str(out), "--headless"]) == 0
+    import json
+
+    data = json.loads(out.read_text())
+    assert data["tokens"][:2] == ["The", "bank"] and data["causal"] in (True, 1.0)
+
+
+def test_session_flag_opens_a_saved_session(qapp, tmp_path):
+    """--session FILE opens what was saved; --export .csv writes the table of weights."""
+    from app.session import Session
+    from app.session_file import save_session
+
+    s = Session()
+    s.load_preset("by-hand")
+    path = save_session(tmp_path / "hand.attnlab", s.state)
+    out = tmp_path / "hand.csv"
+    assert main.main(["--session", str(path), "--export", str(out), "--headless"]) == 0
+    assert out.read_text().splitlines()[1].startswith("1,Finance and nature,0,money,0,money,")
+
+
+def test_bad_session_file_is_a_message(qapp, tmp_path, capsys):
+    """A malformed --session file ends with exit code 2 and says why."""
+    bad = tmp_path / "bad.attnlab"
+    bad.write_text("{")
+    assert main.main(["--session", str(bad), "--export", str(tmp_path / "x.npz"), "--headless"]) == 2
+    assert "not valid JSON" in capsys.readouterr().err
+
+
+def test_presentation_screenshot_is_1920_by_1080(qapp, tmp_path):
+    """--presentation with --screenshot renders the classroom's 1920x1080."""
+    out = tmp_path / "present.png"
+    try:
+        assert main.main(["--preset", "bank", "--presentation", "--screenshot", str(out), "--no-warmup"]) == 0
+    finally:
+        from ui.theme import apply_theme
+
+        apply_theme(qapp)  # later tests expect the normal font
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1920, 1080)

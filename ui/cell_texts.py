@@ -12,6 +12,8 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QGraphicsItem
 
+from ui.theme import scaled_points
+
 MIN_POINT_SIZE = 8
 DARK = QColor(20, 20, 20)
 LIGHT = QColor(245, 245, 245)
@@ -51,8 +53,10 @@ class CellTexts(QGraphicsItem):
 
     def fitting_font(self, cell_width: float, cell_height: float) -> QFont | None:
         """The largest font up to the base size whose sample number fits a cell, or None."""
+        # Both ends grow with the presentation font scale: a number is either readable
+        # from the back row or not written at all.
         font = QFont(self._font)
-        for size in range(self._font.pointSize(), MIN_POINT_SIZE - 1, -1):
+        for size in range(scaled_points(self._font.pointSize()), scaled_points(MIN_POINT_SIZE) - 1, -1):
             font.setPointSize(size)
             fm = QFontMetricsF(font)
             if fm.horizontalAdvance(self._sample) + 4 <= cell_width and fm.height() <= cell_height:

@@ -6,14 +6,17 @@ Thin on purpose: no maths and no state of its own beyond Qt's window layout.
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QScrollArea, QTabBar
 
+from app.lessons import LessonRunner
 from app.selection import Selection
 from engine import backend
-from ui.about import show_about
 from ui.attention_view import AttentionView
 from ui.controls import ControlPanel
+from ui.file_actions import FileActions
+from ui.lesson_panel import LessonPanel
+from ui.menus import build_menus
+from ui.presentation import Presentation
 from ui.view_registry import view_specs
 
 WINDOW_TITLE = "Attention Lab"
@@ -22,10 +25,12 @@ WINDOW_TITLE = "Attention Lab"
 class MainWindow(QMainWindow):
     """Controls on the left, the selected head's heatmap in the centre."""
 
-    def __init__(self, session, *, remember_layout: bool = True, parent=None):
+    def __init__(self, session, *, remember_layout: bool = True, autosave: bool = False, parent=None):
         super().__init__(parent)
         self.session = session
         self.selection = Selection(session, self)
+        self.lessons = LessonRunner(session, self.selection, self)
+        self.files = FileActions(self, session, self.lessons, autosave=autosave)
         self._remember_layout = remember_layout
         self.setWindowTitle(WINDOW_TITLE)
         self.setObjectName("MainWindow")
@@ -45,15 +50,16 @@ class MainWindow(QMainWindow):
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
         )
-        # Wide enough for the panel's longest row; the scroll area never scrolls sideways.
-        self.controls_dock.setMinimumWidth(self.controls.minimumSizeHint().width() + 24)
+        self.fit_controls()
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.controls_dock)
 
         self.docks: dict[str, QDockWidget] = {}
         self._shown_once = False
         self._layout_restored = False
-        self._build_menus()
+        build_menus(self)
         self._add_views()
+        self._add_lesson_panel()
+        self.presentation = Presentation(self, self.files.prefs)
         self._engine_label = QLabel()
         self.statusBar().addPermanentWidget(self._engine_label)
         self._engine_timer = QTimer(self, interval=400, timeout=self._update_engine_status)
@@ -63,25 +69,41 @@ class MainWindow(QMainWindow):
         if remember_layout:
             self._restore_layout()
 
-    def _build_menus(self) -> None:
-        stack = self.session.undo_stack
-        file_menu = self.menuBar().addMenu("&File")
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
-        file_menu.addAction(quit_action)
+    def fit_controls(self) -> None:
+        """Wide enough for the panel's longest row (again after a font change); the
+        scroll area never scrolls sideways."""
+        self.controls_dock.setMinimumWidth(self.controls.minimumSizeHint().width() + 24)
 
-        edit_menu = self.menuBar().addMenu("&Edit")
-        undo = stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = stack.createRedoAction(self, "&Redo")
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
-        edit_menu.addAction(undo)
-        edit_menu.addAction(redo)
+    def _add_lesson_panel(self) -> None:
+        """The lesson panel shares the left side with the controls, as a second tab."""
+        conceal = [self.attention_view] + [
+            self.docks[key].widget() for key in ("all_heads", "lines", "steps") if key in self.docks
+        ]
+        self.lesson_panel = LessonPanel(self.lessons, self.session, conceal)
+        self.lesson_dock = QDockWidget("Lesson", self)
+        self.lesson_dock.setObjectName("LessonDock")
+        self.lesson_dock.setWidget(self.lesson_panel)
+        self.tabifyDockWidget(self.controls_dock, self.lesson_dock)
+        self.controls_dock.raise_()
+        self.view_menu.addAction(self.lesson_dock.toggleViewAction())
+        self.lessons.sigStepChanged.connect(self._on_lesson_step)
+        self.lessons.sigShowView.connect(self.show_view)
 
-        self.view_menu = self.menuBar().addMenu("&View")
-        self.view_menu.addAction(self.controls_dock.toggleViewAction())
+    def _on_lesson_step(self, lesson, _step: int) -> None:
+        if lesson is not None:
+            self.lesson_dock.show()
+            self.lesson_dock.raise_()
 
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(QAction("&About Attention Lab", self, triggered=lambda: show_about(self)))
+    def show_view(self, key: str) -> None:
+        """Bring a view's dock forward (a lesson step asks for it)."""
+        dock = self.docks.get(key)
+        if dock is not None:
+            dock.show()
+            dock.raise_()
+
+    def set_presentation(self, on: bool) -> None:
+        self.presentation.set_active(on)
+        self.presentation_action.setChecked(self.presentation.active)
 
     def _add_views(self) -> None:
         """One dock per registered view; the views of an area start as tabs of one stack.
@@ -171,6 +193,11 @@ class MainWindow(QMainWindow):
             self._layout_restored = self.restoreState(state)
 
     def closeEvent(self, event) -> None:
+        for dock in self.docks.values():  # views with worker threads stop them first
+            shutdown = getattr(dock.widget(), "shutdown", None)
+            if shutdown is not None:
+                shutdown()
+        self.files.clean_exit()
         if self._remember_layout:
             settings = QSettings()
             settings.setValue("window/geometry", self.saveGeometry())

@@ -17,6 +17,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF
 
+from ui.theme import scaled_points
+
 MIN_POINT_SIZE = 8
 GAP = 4  # pixels kept free between neighbouring labels
 
@@ -73,7 +75,7 @@ class TokenAxis(pg.AxisItem):
 
     def _label_font(self) -> QFont:
         font = QFont()
-        font.setPointSize(self._base_size)
+        font.setPointSize(scaled_points(self._base_size))
         return font
 
     def _relayout(self) -> None:
@@ -81,15 +83,19 @@ class TokenAxis(pg.AxisItem):
         n = len(self._labels)
         if not n or self.label is None:
             return
+        self.label.setFont(self._label_font())
         length = self.size().width() if self.horizontal else self.size().height()
         spacing = max(length, 1.0) / n
         font = QFont(self._font)
         rotated, step = False, 1
-        for size in range(self._base_size, MIN_POINT_SIZE - 1, -1):
+        # Sizes scale with the presentation font: in presentation mode labels are skipped
+        # (every second one written) rather than shrunk below what the back row can read.
+        top, bottom = scaled_points(self._base_size), scaled_points(MIN_POINT_SIZE)
+        for size in range(top, bottom - 1, -1):
             font.setPointSize(size)
             fm = QFontMetricsF(font)
             widest = max(fm.horizontalAdvance(s) for s in self._labels)
-            if self.horizontal and size == self._base_size and widest + GAP <= spacing:
+            if self.horizontal and size == top and widest + GAP <= spacing:
                 break  # horizontal at full size
             rotated = self.horizontal
             if fm.height() <= spacing:

@@ -32,6 +32,7 @@ def view_specs() -> list[ViewSpec]:
     from ui.all_heads_view import AllHeadsView
     from ui.compare_view import CompareView
     from ui.context_view import ContextView
+    from ui.cost_view import CostView
     from ui.embedding_view import EmbeddingView
     from ui.lines_view import LinesView
     from ui.matrix_editor import MatricesView
@@ -49,5 +50,6 @@ def view_specs() -> list[ViewSpec]:
         ViewSpec("compare", "One head vs many", CompareView, BOTTOM, "heads"),
         ViewSpec("outputs", "Outputs", OutputsView, BOTTOM, "outputs"),
         ViewSpec("context", "Context effect", ContextView, BOTTOM, "outputs"),
+        ViewSpec("cost", "Cost", CostView, BOTTOM, "outputs"),
     ]
     return specs

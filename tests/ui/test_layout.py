@@ -37,10 +37,11 @@ def test_no_stray_tab_bars(bank_window):
         for bar in bank_window.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly)
         if bar.isVisible()
     ]
-    assert len(bars) == 2
+    assert len(bars) == 3
     titles = sorted(tuple(bar.tabText(i) for i in range(bar.count())) for bar in bars)
     assert titles == [
-        ("All heads", "One head vs many", "Outputs", "Context effect"),
+        ("All heads", "One head vs many", "Outputs", "Context effect", "Cost"),
+        ("Controls", "Lesson"),
         ("Matrices", "Embeddings", "Tokens", "Lines", "Step by step"),
     ]
 

@@ -1,0 +1,90 @@
+"""Presentation mode: at 1920x1080 every piece of text on screen is at least 18 px tall."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QFontMetricsF
+from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLabel, QLineEdit, QSpinBox, QTabBar
+
+from app.session import Session
+from ui.cell_texts import CellTexts
+from ui.main_window import MainWindow
+from ui.token_axis import TokenAxis
+
+MIN_TEXT_PX = 18
+
+
+@pytest.fixture
+def window(qtbot):
+    win = MainWindow(Session(), remember_layout=False)
+    qtbot.addWidget(win)
+    win.resize(1920, 1080)
+    win.show()
+    yield win
+    win.presentation.set_active(False)
+
+
+def visible_text_heights(win):
+    """(what, pixel height) for every visible text-bearing widget and plot text item."""
+    out = []
+    for cls in (QLabel, QAbstractButton, QComboBox, QLineEdit, QSpinBox, QTabBar):
+        for w in win.findChildren(cls):
+            text = w.text() if hasattr(w, "text") else "x"
+            if (
+                w.isVisibleTo(win) and not w.visibleRegion().isEmpty() and text
+            ):  # icon-only buttons have no text
+                out.append((f"{cls.__name__} {text!r}", QFontMetricsF(w.font()).height()))
+    for view in win.findChildren(pg.GraphicsView):
+        # A graphics view is covered by its viewport: ask the viewport what shows.
+        if not view.isVisibleTo(win) or view.viewport().visibleRegion().isEmpty():
+            continue
+        for item in view.scene().items():
+            if isinstance(item, pg.TextItem) and item.isVisible():
+                out.append(("plot text", QFontMetricsF(item.textItem.font()).height()))
+            elif isinstance(item, TokenAxis) and item.isVisible() and item.drawn_labels():
+                out.append(("token labels", QFontMetricsF(item._font).height()))
+            elif (
+                isinstance(item, pg.AxisItem) and item.isVisible() and item.style.get("tickFont") is not None
+            ):
+                out.append(("axis ticks", QFontMetricsF(item.style["tickFont"]).height()))
+            elif isinstance(item, CellTexts) and item.isVisible() and item.texts:
+                cell = view.mapFromScene(item.mapToScene(QRectF(0, 0, 1, 1))).boundingRect()
+                font = item.fitting_font(cell.width(), cell.height())
+                if font is not None:  # None: no numbers drawn at all
+                    out.append(("cell numbers", QFontMetricsF(font).height()))
+    return out
+
+
+def test_smallest_text_is_at_least_18_px(window, qtbot, tmp_path):
+    """In presentation mode at 1920x1080 no visible text is shorter than 18 pixels."""
+    window.session.load_preset("bank")
+    window.presentation.set_active(True, full_screen=False)
+    for _ in range(3):
+        QApplication.processEvents()
+    window.grab().save(str(tmp_path / "presentation.png"))
+    heights = visible_text_heights(window)
+    assert len(heights) > 20
+    kinds = {what for what, _ in heights}
+    assert {"token labels", "cell numbers"} <= kinds  # the heatmap's own text is measured too
+    too_small = [(what, round(h, 1)) for what, h in heights if h < MIN_TEXT_PX]
+    assert not too_small, too_small
+
+
+def test_normal_mode_has_smaller_text_and_docks_come_back(window):
+    """Leaving presentation mode restores the normal font and every view dock."""
+    visible_before = {k for k, d in window.docks.items() if d.isVisible()}
+    window.presentation.set_active(True, full_screen=False)
+    assert not any(d.isVisible() for d in window.docks.values())
+    window.presentation.set_active(False)
+    assert {k for k, d in window.docks.items() if d.isVisible()} == visible_before
+    assert QFontMetricsF(QApplication.font()).height() < MIN_TEXT_PX
+
+
+def test_f11_toggles_presentation(window, qtbot):
+    """The F11 action switches presentation mode on and off."""
+    window.presentation_action.trigger()
+    assert window.presentation.active and window.isFullScreen()
+    window.presentation_action.trigger()
+    assert not window.presentation.active and not window.isFullScreen()
