@@ -26,7 +26,7 @@ FOCUS_LABELS = {
     "self": "itself",
     "previous": "the previous token",
     "next": "the next token",
-    "spread": "nothing in particular (spread out)",
+    "spread": "nothing in particular",
 }
 
 

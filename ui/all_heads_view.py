@@ -94,9 +94,8 @@ class HeadCell(QFrame):
         self.stats.setEnabled(on)
         focus = stats.focus
         self.stats.setText(
-            f"Mostly: <b>{focus.label}</b> ({focus.share:.0%} of each row)<br>"
-            f"Entropy {stats.entropy_bits:.2f} bits (even: {stats.even_bits:.2f}) \u00b7 "
-            f"peak {stats.peak:.2f}"
+            f"Mostly: <b>{focus.label}</b> ({focus.share:.0%})<br>"
+            f"Entropy {stats.entropy_bits:.2f} bits \u00b7 peak {stats.peak:.2f}"
         )
         self.setToolTip(
             f"Head {self.head + 1}, {name}{'' if on else ' (switched off)'}. "
@@ -159,6 +158,7 @@ class AllHeadsView(QWidget):
     def _rebuild(self, n_heads: int) -> None:
         for cell in self.cells:
             self._grid.removeWidget(cell)
+            cell.hide()  # at once: deleteLater waits for the event loop
             cell.deleteLater()
         self.cells = []
         for h in range(n_heads):

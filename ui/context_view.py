@@ -83,6 +83,10 @@ class ContextView(QWidget):
             values=(0.0, 1.0), width=16, interactive=False, colorMapMenu=False, colorMap=colour_map("viridis")
         )
         self.similarity_bar.setImageItem(self.similarity.image)
+        for axis in (self.similarity_bar.axis, self.bars_plot.getAxis("top")):
+            axis.setTextPen(pg.mkPen(30, 30, 30))
+            axis.label.setDefaultTextColor(QColor(30, 30, 30))
+        self.similarity.column_axis.label.setDefaultTextColor(QColor(30, 30, 30))
         self.graphics.addItem(self.similarity_bar, row=0, col=2)
         self.graphics.ci.layout.setColumnStretchFactor(0, 2)
         self.graphics.ci.layout.setColumnStretchFactor(1, 3)

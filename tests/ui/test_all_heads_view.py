@@ -51,8 +51,11 @@ def test_switched_off_head_is_dimmed_and_says_off(bank_window, open_view):
 def test_grid_follows_the_head_count(bank_window, open_view):
     """set_heads rebuilds the grid with the new number of cells, titled Head k for new heads."""
     grid = open_view("all_heads")
+    old_cells = list(grid.cells)
     bank_window.session.set_heads(5)
     assert len(grid.cells) == 5
     assert grid.cells[4].title.text() == "5: Head 5"
+    # The old cells vanish at once, not when the event loop gets round to deleting them.
+    assert not any(cell.isVisible() for cell in old_cells)
     bank_window.session.undo_stack.undo()
     assert len(grid.cells) == 2

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
 
 from ui.lines_view import MAX_LINES, MIN_WEIGHT, line_alpha, line_width, select_lines
 
@@ -38,10 +40,20 @@ def test_selected_head_only_shows_that_heads_lines(bank_window, open_view):
 def test_hovering_a_token_isolates_its_lines(bank_window, open_view, qtbot):
     """The mouse on query token 4 keeps only lines from query 4; on key 7, only lines to key 7."""
     canvas = open_view("lines").canvas
-    canvas.resize(600, 500)
+    qtbot.wait(10)  # let the raised dock lay the canvas out before measuring it
     row_h = canvas._row_height()
     y = int(12 + 4.5 * row_h)
-    qtbot.mouseMove(canvas, QPoint(5, y))
+    # Sent straight to the canvas: a real cursor move can be taken by a window left over
+    # from an earlier test.
+    move = QMouseEvent(
+        QEvent.Type.MouseMove,
+        QPointF(5, y),
+        QPointF(canvas.mapToGlobal(QPoint(5, y))),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(canvas, move)
     assert canvas.hovered == ("query", 4)
     shown = canvas.visible_mask()
     assert set(canvas.lines.queries[shown].tolist()) == {4}
@@ -51,7 +63,7 @@ def test_hovering_a_token_isolates_its_lines(bank_window, open_view, qtbot):
 def test_clicking_a_query_token_selects_it_everywhere(bank_window, open_view, qtbot):
     """A click on a token in the left column selects that query in the heatmap too."""
     canvas = open_view("lines").canvas
-    canvas.resize(600, 500)
+    qtbot.wait(10)
     y = int(12 + 2.5 * canvas._row_height())
     qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=QPoint(5, y))
     assert bank_window.selection.query == 2
