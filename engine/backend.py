@@ -128,70 +128,76 @@ def resolve(backend: str, n: int, h: int, d_model: int, d_k: int, dtype) -> str:
 # --- running ----------------------------------------------------------------------------------
 
 
-def run_fused(args: tuple, need_weights: bool, threads: int) -> tuple[int, dict]:
-    """The fused kernel on ``threads`` threads (heads shared out); (status, result fields).
+_kernels = None  # engine.kernels, imported on first use: importing numba costs ~0.3 s
+
+
+def run_fused(args: tuple, need_weights: bool, threads: int) -> tuple[int, tuple]:
+    """The fused kernel on ``threads`` threads (heads shared out): (status, result fields).
 
     ``args`` = (x, w_q, w_k, w_v, w_o, gate, scale_div, temperature, causal), validated.
-    Without ``need_weights`` the (h, n, n) arrays are scratch and come back as None.
+    The fields come in AttentionResult order; without ``need_weights`` the (h, n, n)
+    arrays are scratch and come back as None.
     """
-    from engine.kernels import mha_fused  # imported lazily: importing numba costs ~0.3 s
-
+    global _kernels
+    if _kernels is None:
+        from engine import kernels as _kernels
     x, w_q = args[0], args[1]
     h, _, d_k = w_q.shape
     n, d_model = x.shape
     dt = x.dtype
-    q = np.empty((h, n, d_k), dt)
-    k = np.empty((h, n, d_k), dt)
-    v = np.empty((h, n, d_k), dt)
-    scores = np.empty((h, n, n), dt)
-    logits = np.empty((h, n, n), dt)
-    weights = np.empty((h, n, n), dt)
-    head_outputs = np.empty((h, n, d_k), dt)
-    concat = np.empty((n, h * d_k), dt)
-    output = np.empty((n, d_model), dt)
+    empty = np.empty
+    q, k, v = empty((h, n, d_k), dt), empty((h, n, d_k), dt), empty((h, n, d_k), dt)
+    scores, logits, weights = empty((h, n, n), dt), empty((h, n, n), dt), empty((h, n, n), dt)
+    head_outputs, concat, output = empty((h, n, d_k), dt), empty((n, h * d_k), dt), empty((n, d_model), dt)
     outs = (q, k, v, scores, logits, weights, head_outputs, concat)
-    threads = min(threads, h)
-    if threads <= 1:
-        status = mha_fused(*args, 0, h, *outs, output)
+    if threads <= 1 or h == 1:
+        status = _kernels.mha_fused(*args, 0, h, *outs, output, False)
+        if ("serial", dt) not in _ready:
+            _mark_ready("serial", dt)  # "parallel" is marked once _compile has run all its paths
     else:
-        from engine.blas import run_parallel
-
-        bounds = [h * t // threads for t in range(threads + 1)]
-        partial = [output] + [np.empty((n, d_model), dt) for _ in range(threads - 1)]
-        statuses = [0] * threads
-
-        def task(t: int, worker: int) -> None:
-            statuses[t] = mha_fused(*args, bounds[t], bounds[t + 1], *outs, partial[t])
-
-        run_parallel(task, threads, threads)
-        for p in partial[1:]:
-            np.add(output, p, out=output)
-        status = max(statuses)
-    if threads <= 1:
-        _mark_ready("serial", dt)  # "parallel" is marked once _compile has run all its paths
+        status = _fused_split(args, h, min(threads, h), outs, output)
     if not need_weights:
         scores = logits = weights = None
-    return status, {
-        "q": q,
-        "k": k,
-        "v": v,
-        "scores": scores,
-        "logits": logits,
-        "weights": weights,
-        "head_outputs": head_outputs,
-        "concat": concat,
-        "output": output,
-    }
+    return status, (q, k, v, scores, logits, weights, head_outputs, concat, output)
 
 
-def run_tiled(args: tuple, need_weights: bool, threads: int) -> tuple[int, dict]:
+def _fused_split(args, h, threads, outs, output) -> int:
+    """Heads shared out: one contiguous range of heads per thread. Each thread adds its
+    heads' share of ``concat @ w_o`` into its own output buffer; the buffers are summed.
+
+    One task per thread because every task costs hand-offs of Python's GIL between the
+    threads (10-20 us each on the reference machine), which sink finer splits.
+    """
+    from engine.blas import run_parallel
+
+    bounds = [h * t // threads for t in range(threads + 1)]
+    partial = [output] + [np.empty_like(output) for _ in range(threads - 1)]
+    used = [False] * threads
+    statuses = [0] * threads
+
+    def task(i: int, worker: int) -> None:
+        statuses[i] = _kernels.mha_fused(
+            *args, bounds[i], bounds[i + 1], *outs, partial[worker], used[worker]
+        )
+        used[worker] = True
+
+    run_parallel(task, threads, threads)
+    if not used[0]:
+        output.fill(0.0)
+    for p, u in zip(partial[1:], used[1:], strict=True):
+        if u:
+            np.add(output, p, out=output)
+    return max(statuses)
+
+
+def run_tiled(args: tuple, need_weights: bool, threads: int) -> tuple[int, tuple]:
     """The tiled BLAS path (materialised, or streaming without ``need_weights``)."""
     from engine import tiled
     from engine.streaming import attention_streaming
 
     x, w_q, w_k, w_v, w_o = args[:5]
     if not tiled.inputs_finite(x, w_q, w_k, w_v, w_o):
-        return 1, {}
+        return 1, ()
     # Overflow is reported through the status as a clear error, so NumPy's warnings would only repeat it.
     with np.errstate(over="ignore", invalid="ignore"):
         if need_weights:

@@ -31,10 +31,11 @@ class EngineConfig:
         of two; nothing is reordered). About 2x on the kernels' inner loops; results
         move by an ulp or so, far inside the tests' tolerance.
     parallel_min_work : int
-        From this many multiply-adds per call on, ``backend="auto"`` leaves the fused
-        serial kernel for the tiled path that uses BLAS and every thread. Measured
-        with benchmarks/bench_engine.py: below it, calls and thread hand-offs cost
-        more than the fused kernel's slower arithmetic.
+        From this many multiply-adds per call on, ``backend="auto"`` and ``"numba"``
+        use every thread instead of the calling thread alone. Below it the hand-off
+        costs more than it saves: waking a sleeping thread and passing Python's GIL
+        back and forth took 30-50 us per call on the reference machine (a 2-core VM),
+        so splitting only pays from ~300 us of work (32 tokens x d_model 128 x 16 heads).
     tiled_min_n : int
         From this many tokens on, the parallel backend (and output-only calls) use the
         tiled BLAS paths (:mod:`engine.tiled`, :mod:`engine.streaming`) instead of the
@@ -50,7 +51,7 @@ class EngineConfig:
     cache: bool = True
     fastmath: bool = False
     fma: bool = True
-    parallel_min_work: int = 4_000_000
+    parallel_min_work: int = 1_500_000
     tiled_min_n: int = 256
     block_rows: int = 128
     block_keys: int = 2048

@@ -28,7 +28,7 @@ import numpy as np
 from numba import njit
 
 from engine.config import numba_flags, reduce_flags
-from engine.vexp import fexp
+from engine.vexp import fexp, row_max
 
 _FLAGS = numba_flags()
 # Reductions may be summed in SIMD lanes. NumPy's own sum is pairwise, so neither
@@ -46,14 +46,6 @@ def any_nonfinite(row):
 
 
 @njit(**_REDUCE)
-def row_max(row, stop):
-    m = row[0]
-    for j in range(1, stop):
-        m = max(m, row[j])
-    return m
-
-
-@njit(**_REDUCE)
 def row_sum(row, stop):
     total = row[0]
     for j in range(1, stop):
@@ -62,11 +54,25 @@ def row_sum(row, stop):
 
 
 @njit(**_REDUCE)
-def row_dot(a, b, stop):
-    total = a[0] * b[0]
-    for j in range(1, stop):
-        total += a[j] * b[j]
-    return total
+def scale_row(src, dst, stop, factor, check_all):
+    """dst[:stop] = src[:stop] * factor. Returns True if src[:stop] (all of src with
+    ``check_all``) may hold a NaN or infinity: their sum, computed on the way, is then
+    not finite. A finite sum proves all are finite; the rare overflowing sum of large
+    finite entries is settled by an exact scan."""
+    check = src[0] * 0.0
+    for j in range(stop):
+        s = src[j]
+        check += s
+        dst[j] = s * factor
+    if check_all:
+        for j in range(stop, src.shape[0]):
+            check += src[j]
+    if abs(check) < np.inf:
+        return False
+    bad = False
+    for j in range(src.shape[0] if check_all else stop):
+        bad |= not (abs(src[j]) < np.inf)
+    return bad
 
 
 @njit(**_FLAGS)
@@ -152,7 +158,8 @@ def attend(q, k, v, gate, h0, h1, inv_div, causal, scores, logits, weights, head
     """Scores, logits, weights, head outputs and concat of heads h0..h1-1; True if a score is not finite.
 
     ``inv_div`` is 1 / (sqrt(d_k) * temperature): one multiply instead of the twin's two
-    divides (within 2 ulp). The exponentials run in one pass over all the heads' weights.
+    divides (within 2 ulp). Both products are whole-head matrix products whose inner
+    loop runs over keys, and the exponentials run in one pass over all the heads.
     """
     n = q.shape[1]
     d_k = q.shape[2]
@@ -162,20 +169,12 @@ def attend(q, k, v, gate, h0, h1, inv_div, causal, scores, logits, weights, head
         for j in range(n):
             for e in range(d_k):
                 k_t[e, j] = k[hh, j, e]
+        matmul_into(q[hh], 0, k_t, 0, d_k, scores[hh])
         for i in range(n):
             srow = scores[hh, i]
-            for j in range(n):
-                srow[j] = 0.0
-            for e in range(d_k):
-                qv = q[hh, i, e]
-                kr = k_t[e]
-                for j in range(n):
-                    srow[j] += qv * kr[j]
-            bad |= any_nonfinite(srow)
             n_valid = i + 1 if causal else n
             lrow = logits[hh, i]
-            for j in range(n_valid):
-                lrow[j] = srow[j] * inv_div
+            bad |= scale_row(srow, lrow, n_valid, inv_div, True)
             for j in range(n_valid, n):
                 lrow[j] = -np.inf
             mx = row_max(lrow, n_valid)
@@ -183,22 +182,21 @@ def attend(q, k, v, gate, h0, h1, inv_div, causal, scores, logits, weights, head
             for j in range(n):
                 wrow[j] = lrow[j] - mx  # -inf where masked, so exp gives exactly 0
     exp_inplace(weights[h0:h1].reshape((h1 - h0) * n * n))
-    v_t = k_t
     for hh in range(h0, h1):
-        for j in range(n):
-            for e in range(d_k):
-                v_t[e, j] = v[hh, j, e]
-        g = gate[hh]
         for i in range(n):
             n_valid = i + 1 if causal else n
             wrow = weights[hh, i]
             inv_total = 1.0 / row_sum(wrow, n_valid)
             for j in range(n_valid):
                 wrow[j] = wrow[j] * inv_total
-            ho = head_outputs[hh, i]
+        ho = head_outputs[hh]
+        matmul_into(weights[hh], 0, v[hh], 0, n, ho)
+        g = gate[hh]
+        for i in range(n):
             for e in range(d_k):
-                ho[e] = row_dot(wrow, v_t[e], n_valid) * g
-                concat[i, hh * d_k + e] = ho[e]
+                value = ho[i, e] * g
+                ho[i, e] = value
+                concat[i, hh * d_k + e] = value
     return bad
 
 
@@ -232,10 +230,12 @@ def mha_fused(
     head_outputs,
     concat,
     output,
+    accumulate,
 ):
     """Fill every output of heads h0..h1-1, and ``output`` with those heads' share of
-    ``concat @ w_o`` (all heads: the whole output). Returns 1 if any value produced is
-    NaN or infinite, else 0. ``scale_div`` is sqrt(d_k), or 1 without scaling.
+    ``concat @ w_o`` (all heads: the whole output), or add that share to ``output``
+    with ``accumulate``. Returns 1 if any value produced is NaN or infinite, else 0.
+    ``scale_div`` is sqrt(d_k), or 1 without scaling.
     """
     n, d_model = x.shape
     d_k = w_q.shape[2]
@@ -260,7 +260,11 @@ def mha_fused(
     inv_div = inv_divisor(x, scale_div, temperature)
     bad |= attend(q, k, v, gate, h0, h1, inv_div, causal, scores, logits, weights, head_outputs, concat)
 
-    matmul_into(concat, h0 * d_k, w_o, h0 * d_k, hs, output)
+    share = np.empty((n, d_model), x.dtype) if accumulate else output
+    matmul_into(concat, h0 * d_k, w_o, h0 * d_k, hs, share)
     for i in range(n):
-        bad |= any_nonfinite(output[i])
+        bad |= any_nonfinite(share[i])
+        if accumulate:
+            for c in range(d_model):
+                output[i, c] += share[i, c]
     return 1 if bad else 0

@@ -21,15 +21,16 @@ import numpy as np
 from engine import tiles
 from engine.blas import blas_threads, run_parallel
 from engine.config import CONFIG
-from engine.tiled import FIELDS, output_projection, project, row_blocks
+from engine.tiled import output_projection, project, row_blocks
 
 
 def attention_streaming(x, w_q, w_k, w_v, w_o, gate, scale_div, temperature, causal, threads):
-    """Fields of an AttentionResult (scores, logits, weights None) plus a status (1: overflow)."""
+    """(status, AttentionResult fields in order, scores/logits/weights None); status 1: overflow."""
     h, _, d_k = w_q.shape
     n = x.shape[0]
     dt = x.dtype
-    q, k, v = project(x, w_q, w_k, w_v, threads)
+    with blas_threads(1):
+        q, k, v = project(x, w_q, w_k, w_v, threads)
     head_outputs = np.empty((h, n, d_k), dt)
     concat = np.empty((n, h * d_k), dt)
     inv_div = dt.type(1.0 / (scale_div * temperature))
@@ -74,7 +75,6 @@ def attention_streaming(x, w_q, w_k, w_v, w_o, gate, scale_div, temperature, cau
 
     with blas_threads(1):
         run_parallel(task, len(blocks), threads)
-    output = output_projection(concat, w_o, threads)
+        output = output_projection(concat, w_o, threads)
     status = 1 if bad or not tiles.all_finite(output.reshape(-1)) else 0
-    values = (q, k, v, None, None, None, head_outputs, concat, output)
-    return status, dict(zip(FIELDS, values, strict=True))
+    return status, (q, k, v, None, None, None, head_outputs, concat, output)

@@ -3,12 +3,15 @@
 At n in the thousands the work is matrix products (projections, ``Q K^T``, ``weights
 V``), which BLAS does near the machine's peak, plus ``h * n * n`` exponentials. So:
 
-1. q, k, v = x W for every head, one BLAS call per head, BLAS on all engine threads;
-2. the (head, block of query rows) tiles are shared out to the engine's worker
-   threads (:func:`engine.blas.run_parallel`) with BLAS held to one thread each:
-   ``scores = q k^T`` (BLAS, written straight into the result), the softmax
-   (:func:`engine.tiles.softmax_tile`), ``head_out = weights v`` (BLAS);
-3. output = concat W_O, BLAS on all threads again.
+1. q, k, v = x W, one BLAS product per head and matrix;
+2. per (head, block of query rows) tile: ``scores = q k^T`` (BLAS, written straight
+   into the result), the softmax (:func:`engine.tiles.softmax_tile`), ``head_out =
+   weights v`` (BLAS);
+3. output = concat W_O, by blocks of rows.
+
+Each step's pieces are shared out to the engine's worker threads
+(:func:`engine.blas.run_parallel`) with BLAS held to one thread, so BLAS never wakes
+its own pool: its idle threads would spin against ours for a scheduler slice.
 
 :mod:`engine.streaming` shares steps 1 and 3 and replaces step 2 when the weights are
 not wanted.
@@ -22,8 +25,6 @@ from engine import tiles
 from engine.blas import blas_threads, run_parallel
 from engine.config import CONFIG
 
-FIELDS = ("q", "k", "v", "scores", "logits", "weights", "head_outputs", "concat", "output")
-
 
 def inputs_finite(*arrays) -> bool:
     """True if no input holds NaN or infinity (BLAS may not carry them into its results)."""
@@ -31,22 +32,34 @@ def inputs_finite(*arrays) -> bool:
 
 
 def project(x, w_q, w_k, w_v, threads: int):
-    """q, k, v (h, n, d_k), contiguous, one BLAS product per head and matrix."""
+    """q, k, v (h, n, d_k), contiguous: one single-threaded BLAS product per head and
+    matrix, shared out to the engine's threads (call inside ``blas_threads(1)``)."""
     h, _, d_k = w_q.shape
     n = x.shape[0]
-    out = []
-    with blas_threads(threads):
-        for w in (w_q, w_k, w_v):
-            a = np.empty((h, n, d_k), x.dtype)
-            for hh in range(h):
-                np.matmul(x, w[hh], out=a[hh])
-            out.append(a)
+    out = [np.empty((h, n, d_k), x.dtype) for _ in range(3)]
+    ws = (w_q, w_k, w_v)
+
+    def task(i: int, worker: int) -> None:
+        m, hh = divmod(i, h)
+        np.matmul(x, ws[m][hh], out=out[m][hh])
+
+    run_parallel(task, 3 * h, threads)
     return out
 
 
 def output_projection(concat, w_o, threads: int):
-    with blas_threads(threads):
-        return np.matmul(concat, w_o)
+    """concat @ w_o, in blocks of rows shared out to the engine's threads."""
+    n = concat.shape[0]
+    output = np.empty((n, w_o.shape[1]), concat.dtype)
+    rows = max(16, CONFIG.block_rows)
+    starts = list(range(0, n, rows))
+
+    def task(i: int, worker: int) -> None:
+        r0 = starts[i]
+        np.matmul(concat[r0 : r0 + rows], w_o, out=output[r0 : r0 + rows])
+
+    run_parallel(task, len(starts), threads)
+    return output
 
 
 def row_blocks(n: int, h: int, threads: int) -> list[tuple[int, int, int]]:
@@ -57,11 +70,12 @@ def row_blocks(n: int, h: int, threads: int) -> list[tuple[int, int, int]]:
 
 
 def attention_materialised(x, w_q, w_k, w_v, w_o, gate, scale_div, temperature, causal, threads):
-    """Every field of an AttentionResult (as a dict) plus a status: 1 if something overflowed."""
+    """(status, the fields of an AttentionResult in order); status 1 if something overflowed."""
     h, _, d_k = w_q.shape
     n = x.shape[0]
     dt = x.dtype
-    q, k, v = project(x, w_q, w_k, w_v, threads)
+    with blas_threads(1):
+        q, k, v = project(x, w_q, w_k, w_v, threads)
     scores = np.empty((h, n, n), dt)
     logits = np.empty((h, n, n), dt)
     weights = np.empty((h, n, n), dt)
@@ -83,12 +97,14 @@ def attention_materialised(x, w_q, w_k, w_v, w_o, gate, scale_div, temperature, 
         if tiles.softmax_tile(s, logits[hh, r0:r1], w, r0, inv_div, causal):
             bad.append(i)
         ho = head_outputs[hh, r0:r1]
-        np.matmul(w, v[hh], out=ho)
+        if causal:  # weights after the tile's last row are all 0: leave them out of the product
+            np.matmul(w[:, :r1], v[hh, :r1], out=ho)
+        else:
+            np.matmul(w, v[hh], out=ho)
         tiles.gate_into_concat(ho, gate[hh], concat, r0, hh * d_k)
 
     with blas_threads(1):
         run_parallel(task, len(blocks), threads)
-    output = output_projection(concat, w_o, threads)
+        output = output_projection(concat, w_o, threads)
     status = 1 if bad or not tiles.all_finite(output.reshape(-1)) else 0
-    fields = dict(zip(FIELDS, (q, k, v, scores, logits, weights, head_outputs, concat, output), strict=True))
-    return status, fields
+    return status, (q, k, v, scores, logits, weights, head_outputs, concat, output)

@@ -13,8 +13,8 @@ import numpy as np
 from numba import njit
 
 from engine.config import numba_flags
-from engine.kernels import any_nonfinite, row_max, row_sum
-from engine.vexp import fexp
+from engine.kernels import any_nonfinite, row_sum, scale_row
+from engine.vexp import fexp, row_max
 
 _FLAGS = numba_flags()
 
@@ -36,11 +36,9 @@ def softmax_tile(scores, logits, weights, row0, inv_div, causal):
     bad = False
     for r in range(rows):
         srow = scores[r]
-        bad |= any_nonfinite(srow)
         n_valid = min(n, row0 + r + 1) if causal else n
         lrow = logits[r]
-        for j in range(n_valid):
-            lrow[j] = srow[j] * inv_div
+        bad |= scale_row(srow, lrow, n_valid, inv_div, True)
         for j in range(n_valid, n):
             lrow[j] = -np.inf
         mx = row_max(lrow, n_valid)
@@ -82,10 +80,11 @@ def online_block(s, row0, col0, inv_div, causal, m, total, acc, pv, has_pv):
     bad = False
     for r in range(rows):
         srow = s[r]
-        bad |= any_nonfinite(srow)
         n_valid = min(cols, max(0, row0 + r - col0 + 1)) if causal else cols
-        for j in range(n_valid):
-            srow[j] = srow[j] * inv_div
+        # Masked scores are never looked at here (whole masked blocks are not even
+        # computed), so only the unmasked ones are checked.
+        if n_valid > 0:
+            bad |= scale_row(srow, srow, n_valid, inv_div, False)
         m_old = m[r]
         m_new = m_old
         if n_valid > 0:
