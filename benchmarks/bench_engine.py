@@ -5,9 +5,11 @@
     .venv/bin/python benchmarks/bench_engine.py --sizes 13x16x2,2048x512x8:f32 --repeats 9
     .venv/bin/python benchmarks/bench_engine.py --memory 16384   # peak memory, output only
 
-A script, not a test. Every contestant of a size runs in one process, round-robin
-(repeat 1 of each, then repeat 2 of each, ...), so a noisy neighbour slows all of
-them alike; the table shows medians and ratios. PyTorch columns appear when torch is
+A script, not a test. Every contestant of a size runs in one process, round-robin:
+each round gives every contestant a turn (10 calls for short inputs, one call after a
+pause for long ones) in a fresh random order, so a noisy neighbour slows them alike and
+no one always inherits another's spinning thread pool; the table shows medians of all
+calls, and ratios. PyTorch columns appear when torch is
 installed (``pip install torch==2.13.0``, the CPU wheel); it is never a dependency.
 
 Contestants, all computing the same thing from the same x and weight matrices:
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import random
 import statistics
 import sys
 import time
@@ -152,33 +155,37 @@ def torch_contestants(s: Size, x, w_q, w_k, w_v, w_o) -> dict[str, object]:
     to = torch.from_numpy(w_o)
     scale = 1.0 / math.sqrt(dk)
 
-    def heads(t):
-        return t.view(n, h, dk).transpose(0, 1)
+    def heads(t):  # (n, h * d_k) -> (1, h, n, d_k), as nn.MultiheadAttention lays it out
+        return t.view(1, n, h, dk).transpose(1, 2)
+
+    def merge(t):  # (1, h, n, d_k) -> (n, h * d_k)
+        return t.transpose(1, 2).reshape(n, h * dk)
 
     def explicit():
         with torch.inference_mode():
             q, k, v = heads(tx @ tq), heads(tx @ tk), heads(tx @ tv)
-            weights = torch.softmax((q @ k.transpose(1, 2)) * scale, dim=-1)
-            out = (weights @ v).transpose(0, 1).reshape(n, h * dk) @ to
-            return out, weights
+            weights = torch.softmax((q @ k.transpose(-2, -1)) * scale, dim=-1)
+            return merge(weights @ v) @ to, weights
 
     def sdpa():
+        # 4-D (batch, heads, n, d_k): without the batch axis PyTorch 2.13 skips its
+        # flash kernel on CPU and runs 3x slower.
         with torch.inference_mode():
             q, k, v = heads(tx @ tq), heads(tx @ tk), heads(tx @ tv)
-            out = F.scaled_dot_product_attention(q, k, v)
-            return out.transpose(0, 1).reshape(n, h * dk) @ to
+            return merge(F.scaled_dot_product_attention(q, k, v)) @ to
 
     return {"torch-expl": explicit, "torch-sdpa": sdpa}
 
 
-def repeats_for(s: Size, args) -> int:
-    if args.repeats:
-        return args.repeats
-    if s.n >= 4096:
-        return 3 if args.quick else 5
-    if s.n >= 1024:
-        return 5 if args.quick else 9
-    return 60 if args.quick else 300
+def rounds_for(s: Size, args) -> tuple[int, int]:
+    """(rounds, calls per turn): long runs one call per turn, short ones a block of ten."""
+    if s.n >= 512:
+        block = 1
+        rounds = (3 if args.quick else 5) if s.n >= 4096 else (5 if args.quick else 9)
+    else:
+        block = 10
+        rounds = 6 if args.quick else 30
+    return (args.repeats or rounds), block
 
 
 def measure_size(s: Size, args) -> None:
@@ -186,11 +193,25 @@ def measure_size(s: Size, args) -> None:
     for f in runs.values():  # compile, fault pages in, start thread pools
         f()
     s.times = {name: [] for name in runs}
-    for _ in range(repeats_for(s, args)):
-        for name, f in runs.items():
-            t0 = time.perf_counter()
-            f()
-            s.times[name].append(time.perf_counter() - t0)
+    names = list(runs)
+    rng = random.Random(len(names) * s.n)
+    rounds, block = rounds_for(s, args)
+    # Round-robin: every round gives each contestant one turn, in a fresh random order so
+    # none always follows the same one. A turn is a block of calls for short inputs: an
+    # idle pool left spinning by the previous contestant (OpenBLAS spins ~0.1 s, OpenMP
+    # less) then slows only a turn's first call, which the median ignores. Long runs get
+    # a pause before each call instead.
+    pause = 0.3 if s.n >= 512 else 0.0
+    for _ in range(rounds):
+        rng.shuffle(names)
+        for name in names:
+            f = runs[name]
+            for _ in range(block):
+                if pause:
+                    time.sleep(pause)
+                t0 = time.perf_counter()
+                f()
+                s.times[name].append(time.perf_counter() - t0)
 
 
 def matmul_ceiling(dtype, repeats: int = 7, size: int = 2048) -> float:
@@ -304,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="fewer sizes and repeats (about a minute)")
     p.add_argument("--sizes", help="comma-separated NxDxH[:f32|f64], e.g. 13x16x2,2048x512x8:f32")
-    p.add_argument("--repeats", type=int, help="repeats per contestant (default: by size)")
+    p.add_argument("--repeats", type=int, help="rounds per size (10 calls a round if n < 512)")
     p.add_argument("--threads", type=int, help="engine and torch threads (default: all cores)")
     p.add_argument("--no-torch", action="store_true", help="leave PyTorch out even if installed")
     p.add_argument("--all-backends", action="store_true", help="time serial and parallel at every size")
