@@ -123,7 +123,7 @@ def multi_head_attention(
             status, fields = _backend.run_tiled(args, need_weights, threads=threads)
     if status:
         raise _v.explain_nonfinite({"x": x, "w_q": w_q, "w_k": w_k, "w_v": w_v, "w_o": w_o}, gate)
-    return AttentionResult(**fields, backend=chosen)
+    return AttentionResult(*fields, chosen)
 
 
 def _run_numpy(x, w_q, w_k, w_v, w_o, scale, causal, temperature, gate, need_weights) -> AttentionResult:
