@@ -18,8 +18,10 @@ from app.export import EXPORT_SUFFIXES, export_snapshot, matrices_table, table_t
 from app.session_file import EXTENSION, SessionFileError, load_session, save_session
 from app.settings import Preferences
 from app.state import default_state
+from ui.image_export import IMAGE_SUFFIXES, export_widget
 
 SESSION_FILTER = f"Attention Lab sessions (*{EXTENSION})"
+PICTURE_FILTER = "PNG picture (*.png);;SVG drawing (*.svg)"
 EXPORT_FILTER = "NumPy arrays (*.npz);;JSON (*.json);;Table of weights (*.csv)"
 
 
@@ -65,6 +67,13 @@ class FileActions(QObject):
         menu.addSeparator()
         add(
             "&Export numbers\u2026", self.export_dialog, "Ctrl+E", "Write every array to .npz, .json or .csv."
+        )
+        add("Save &heatmap as picture…", self.save_heatmap_picture, None, "The heatmap as .png or .svg.")
+        add(
+            "Save the &shown view as picture…",
+            self.save_view_picture,
+            None,
+            "The front view tab as .png or .svg.",
         )
         add("Copy weights as &table", self.copy_weights, "Ctrl+Shift+C", "Copy all weights, tab-separated.")
         add("Copy &matrices as table", self.copy_matrices, None, "Copy every W entry, tab-separated.")
@@ -142,6 +151,33 @@ class FileActions(QObject):
             self._warn("The numbers could not be exported", str(exc))
             return
         self._window.statusBar().showMessage(f"Exported {Path(path).name}", 4000)
+
+    def save_heatmap_picture(self) -> None:
+        self.save_picture(self._window.attention_view.heatmap, "heatmap")
+
+    def save_view_picture(self) -> None:
+        """The view whose tab is in front and that is largest on screen (the one looked at)."""
+        shown = [d for d in self._window.docks.values() if d.isVisible() and not d.visibleRegion().isEmpty()]
+        if not shown:
+            self._warn("No view to save", "Open a view from the View menu first.")
+            return
+        dock = max(shown, key=lambda d: d.width() * d.height())
+        self.save_picture(dock.widget(), dock.windowTitle().lower().replace(" ", "-"))
+
+    def save_picture(self, widget, name: str) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self._window, "Save as picture", str(Path(self._folder()) / f"{name}.png"), PICTURE_FILTER
+        )
+        if not path:
+            return
+        if Path(path).suffix.lower() not in IMAGE_SUFFIXES:
+            path += ".png"
+        try:
+            export_widget(widget, path)
+        except (OSError, ValueError) as exc:
+            self._warn("The picture could not be saved", str(exc))
+            return
+        self._window.statusBar().showMessage(f"Saved {Path(path).name}", 4000)
 
     def copy_weights(self) -> None:
         QGuiApplication.clipboard().setText(

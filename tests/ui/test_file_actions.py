@@ -117,3 +117,33 @@ def test_saving_to_an_unwritable_place_warns(window, tmp_path, warnings):
     assert not window.files._write(folder / "x.attnlab")
     assert warnings and "could not be saved" in warnings[0][0]
     save_session(tmp_path / "ok.attnlab", window.session.state)
+
+
+def test_heatmap_saved_as_png_and_svg(window, tmp_path, monkeypatch):
+    """The heatmap saves as a PNG of its size and as an SVG holding the token names."""
+    window.resize(1600, 1000)
+    window.show()
+    for suffix in (".png", ".svg"):
+        target = tmp_path / f"heat{suffix}"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, t=target, **k: (str(t), ""))
+        window.files.save_heatmap_picture()
+        assert target.exists() and target.stat().st_size > 1000
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(tmp_path / "heat.png"))
+    assert image.size() == window.attention_view.heatmap.grab().size()
+    svg = (tmp_path / "heat.svg").read_text()
+    assert "<svg" in svg and "deposit" in svg
+
+
+def test_any_view_saved_as_svg(window, tmp_path):
+    """A view made of several widgets (step by step) paints into an SVG too."""
+    from ui.image_export import export_widget
+
+    window.resize(1600, 1000)
+    window.show()
+    window.show_view("steps")
+    path = export_widget(window.docks["steps"].widget(), tmp_path / "steps.svg")
+    assert "<svg" in path.read_text()
+    with pytest.raises(ValueError, match=".png or .svg"):
+        export_widget(window.docks["steps"].widget(), tmp_path / "steps.gif")
