@@ -93,6 +93,10 @@ def _run_gui(args) -> int:
     interactive = not args.screenshot
     window = MainWindow(session, remember_layout=interactive, autosave=interactive)
     window.presentation.apply_preferences()
+    if not args.threads:
+        from ui.preferences_dialog import apply_engine_threads
+
+        apply_engine_threads(window.files.prefs)
     recovered = (
         interactive and not (args.session or args.preset or args.lesson) and window.files.offer_recovery()
     )

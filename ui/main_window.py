@@ -10,12 +10,14 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QScrollArea, QTa
 
 from app.lessons import LessonRunner
 from app.selection import Selection
+from app.settings import COLORMAPS
 from engine import backend
 from ui.attention_view import AttentionView
 from ui.controls import ControlPanel
 from ui.file_actions import FileActions
 from ui.lesson_panel import LessonPanel
 from ui.menus import build_menus
+from ui.preferences_dialog import PreferencesDialog
 from ui.presentation import Presentation
 from ui.view_registry import view_specs
 
@@ -60,6 +62,8 @@ class MainWindow(QMainWindow):
         self._add_views()
         self._add_lesson_panel()
         self.presentation = Presentation(self, self.files.prefs)
+        self.apply_colormap(self.files.prefs.colormap)
+        self.attention_view.colours.currentIndexChanged.connect(self._remember_colormap)
         self._engine_label = QLabel()
         self.statusBar().addPermanentWidget(self._engine_label)
         self._engine_timer = QTimer(self, interval=400, timeout=self._update_engine_status)
@@ -100,6 +104,21 @@ class MainWindow(QMainWindow):
         if dock is not None:
             dock.show()
             dock.raise_()
+
+    def open_preferences(self) -> None:
+        PreferencesDialog(self, self.files.prefs).exec()
+
+    def apply_colormap(self, key: str) -> None:
+        """Show the heatmap in this colour map (the combo in its header follows)."""
+        combo = self.attention_view.colours
+        index = combo.findData(key)
+        if index >= 0:
+            combo.setCurrentIndex(index)
+
+    def _remember_colormap(self, index: int) -> None:
+        key = self.attention_view.colours.itemData(index)
+        if key in COLORMAPS:
+            self.files.prefs.colormap = key
 
     def set_presentation(self, on: bool) -> None:
         self.presentation.set_active(on)

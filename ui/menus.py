@@ -57,6 +57,10 @@ def build_menus(window) -> None:
 
     edit_menu.addAction(_action(window, "toggle_positions", toggle_positions))
     edit_menu.addAction(_action(window, "toggle_mask", lambda: session.set_causal(not session.state.causal)))
+    edit_menu.addSeparator()
+    preferences = QAction("Preferences\u2026", window, triggered=window.open_preferences)
+    preferences.setShortcut(QKeySequence.StandardKey.Preferences)
+    edit_menu.addAction(preferences)
 
     window.view_menu = bar.addMenu("&View")
     window.view_menu.addAction(_action(window, "next_head", lambda: step_head(1)))
