@@ -7,6 +7,8 @@ and memory against n on log-log axes with the fitted exponent beside each curve.
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
@@ -54,6 +56,12 @@ class CostView(QWidget):
         self.plot.setLabel("bottom", "tokens n")
         self.plot.setLabel("left", "time (s) / memory (MB)")
         self.plot.showGrid(x=True, y=True, alpha=0.3)
+        # One tick per measured length (16, 32, ... 8192) instead of pyqtgraph's crowded
+        # minor ticks; on a log axis the tick positions are log10 values.
+        lengths = [2**k for k in range(MIN_N.bit_length() - 1, MAX_N.bit_length())]
+        self.plot.getAxis("bottom").setTicks([[(math.log10(n), f"{n:,}") for n in lengths], []])
+        for name in ("bottom", "left"):
+            self.plot.getAxis(name).setTextPen(pg.mkPen(30, 30, 30))
         self.plot.addLegend(offset=(10, 10))
         self.plot.setMenuEnabled(False)
         self.time_curve = self.plot.plot(
