@@ -6,10 +6,10 @@
     .venv/bin/python benchmarks/bench_engine.py --memory 16384   # peak memory, output only
 
 A script, not a test. Every contestant of a size runs in one process, round-robin:
-each round gives every contestant a turn (10 calls for short inputs, one call after a
-pause for long ones) in a fresh random order, so a noisy neighbour slows them alike and
-no one always inherits another's spinning thread pool; the table shows medians of all
-calls, and ratios. PyTorch columns appear when torch is
+each round gives every contestant a turn (10 calls for short inputs, one for long
+ones) in a fresh random order, after a pause so no one inherits another's spinning
+thread pool, and a noisy neighbour slows them all alike; the table shows medians of
+all calls, and ratios. PyTorch columns appear when torch is
 installed (``pip install torch==2.13.0``, the CPU wheel); it is never a dependency.
 
 Contestants, all computing the same thing from the same x and weight matrices:
@@ -184,7 +184,7 @@ def rounds_for(s: Size, args) -> tuple[int, int]:
         rounds = (3 if args.quick else 5) if s.n >= 4096 else (5 if args.quick else 9)
     else:
         block = 10
-        rounds = 6 if args.quick else 30
+        rounds = 6 if args.quick else 20
     return (args.repeats or rounds), block
 
 
@@ -197,18 +197,16 @@ def measure_size(s: Size, args) -> None:
     rng = random.Random(len(names) * s.n)
     rounds, block = rounds_for(s, args)
     # Round-robin: every round gives each contestant one turn, in a fresh random order so
-    # none always follows the same one. A turn is a block of calls for short inputs: an
-    # idle pool left spinning by the previous contestant (OpenBLAS spins ~0.1 s, OpenMP
-    # less) then slows only a turn's first call, which the median ignores. Long runs get
-    # a pause before each call instead.
-    pause = 0.3 if s.n >= 512 else 0.0
+    # none always follows the same one. Idle thread pools keep spinning after a call
+    # (OpenBLAS ~0.1 s, MKL's OpenMP up to 0.2 s) and on two cores slow whoever runs
+    # next, so every turn starts after a pause; a turn is one call for long inputs and
+    # a block of calls for short ones.
     for _ in range(rounds):
         rng.shuffle(names)
         for name in names:
             f = runs[name]
+            time.sleep(args.pause)
             for _ in range(block):
-                if pause:
-                    time.sleep(pause)
                 t0 = time.perf_counter()
                 f()
                 s.times[name].append(time.perf_counter() - t0)
@@ -329,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--threads", type=int, help="engine and torch threads (default: all cores)")
     p.add_argument("--no-torch", action="store_true", help="leave PyTorch out even if installed")
     p.add_argument("--all-backends", action="store_true", help="time serial and parallel at every size")
+    p.add_argument("--pause", type=float, default=0.25, help="seconds of rest before each turn")
     p.add_argument(
         "--memory", type=int, metavar="N", help="also report peak memory of an output-only run at N"
     )

@@ -100,7 +100,9 @@ def status() -> str:
 def choose_variant(n: int, h: int, d_model: int, d_k: int) -> str:
     """Serial for small work, parallel when there is enough to share out."""
     work = h * n * (3 * d_model * d_k + 2 * n * d_k) + n * h * d_k * d_model
-    return "parallel" if work >= CONFIG.parallel_min_work and threads_in_use() > 1 else "serial"
+    if work < CONFIG.parallel_min_work:  # checked first: the thread count costs a lookup
+        return "serial"
+    return "parallel" if threads_in_use() > 1 else "serial"
 
 
 def resolve(backend: str, n: int, h: int, d_model: int, d_k: int, dtype) -> str:

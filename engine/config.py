@@ -7,6 +7,7 @@ preferences. Keeping them together means one object to read and one to test.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 
@@ -35,7 +36,9 @@ class EngineConfig:
         use every thread instead of the calling thread alone. Below it the hand-off
         costs more than it saves: waking a sleeping thread and passing Python's GIL
         back and forth took 30-50 us per call on the reference machine (a 2-core VM),
-        so splitting only pays from ~300 us of work (32 tokens x d_model 128 x 16 heads).
+        and when other programs keep the second core busy the split loses outright
+        (64 tokens x d_model 128 x 16 heads, 5.2M, is the first interactive size
+        that gained in benchmarks/bench_engine.py there).
     tiled_min_n : int
         From this many tokens on, the parallel backend (and output-only calls) use the
         tiled BLAS paths (:mod:`engine.tiled`, :mod:`engine.streaming`) instead of the
@@ -51,7 +54,7 @@ class EngineConfig:
     cache: bool = True
     fastmath: bool = False
     fma: bool = True
-    parallel_min_work: int = 1_500_000
+    parallel_min_work: int = 4_000_000
     tiled_min_n: int = 256
     block_rows: int = 128
     block_keys: int = 2048
@@ -60,8 +63,9 @@ class EngineConfig:
 CONFIG = EngineConfig()
 
 
+@functools.cache
 def cpu_count() -> int:
-    """Cores this process may use (honours CPU affinity where the OS has it)."""
+    """Cores this process may use (honours CPU affinity where the OS has it; read once)."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # Windows and macOS have no sched_getaffinity

@@ -75,6 +75,25 @@ def scale_row(src, dst, stop, factor, check_all):
     return bad
 
 
+@njit(**_REDUCE)
+def scale_row_inplace(row, stop, factor):
+    """row[:stop] *= factor; True if row[:stop] holds a NaN or infinity (as scale_row).
+
+    Separate from scale_row because LLVM's overlap check sends src is dst to scalar code.
+    """
+    check = row[0] * 0.0
+    for j in range(stop):
+        s = row[j]
+        check += s
+        row[j] = s * factor
+    if abs(check) < np.inf:
+        return False
+    bad = False
+    for j in range(stop):
+        bad |= not (abs(row[j]) < np.inf)
+    return bad
+
+
 @njit(**_FLAGS)
 def exp_inplace(flat):
     """flat[:] = exp(flat) over one long run, so every SIMD lane is busy."""

@@ -13,7 +13,7 @@ import numpy as np
 from numba import njit
 
 from engine.config import numba_flags
-from engine.kernels import any_nonfinite, row_sum, scale_row
+from engine.kernels import any_nonfinite, row_sum, scale_row, scale_row_inplace
 from engine.vexp import fexp, row_max
 
 _FLAGS = numba_flags()
@@ -84,7 +84,7 @@ def online_block(s, row0, col0, inv_div, causal, m, total, acc, pv, has_pv):
         # Masked scores are never looked at here (whole masked blocks are not even
         # computed), so only the unmasked ones are checked.
         if n_valid > 0:
-            bad |= scale_row(srow, srow, n_valid, inv_div, False)
+            bad |= scale_row_inplace(srow, n_valid, inv_div)
         m_old = m[r]
         m_new = m_old
         if n_valid > 0:
