@@ -158,13 +158,14 @@ def test_tiled_path_matches_twin(small_tiles, dtype, causal, n, d_model, h, d_k,
     ("n", "d_model", "h", "d_k"), [(1, 3, 1, 2), (6, 4, 2, 3), (23, 8, 3, 4), (64, 16, 2, 8)]
 )
 @pytest.mark.parametrize("scale", [True, False])
-def test_streaming_matches_materialised(small_tiles, dtype, causal, n, d_model, h, d_k, scale):
+@pytest.mark.parametrize("b", ["numba-serial", "numba-parallel"])
+def test_streaming_matches_materialised(small_tiles, dtype, causal, n, d_model, h, d_k, scale, b):
     """Output only (online softmax over key blocks of 7) equals the materialised path and the twin."""
     args = inputs(3 * n + h, n, d_model, h, d_k, dtype)
     mask = np.array([1.0, 0.0, 0.5])[:h]
     kw = {"causal": causal, "temperature": 2.5, "scale": scale, "head_mask": mask}
     full = multi_head_attention(*args, backend="numba-parallel", **kw)
-    out = multi_head_attention(*args, backend="numba-parallel", need_weights=False, **kw)
+    out = multi_head_attention(*args, backend=b, need_weights=False, **kw)
     assert out.scores is None and out.logits is None and out.weights is None and out.masked is None
     assert not out.need_weights and full.need_weights
     assert (out.n_heads, out.n_tokens) == (h, n)
