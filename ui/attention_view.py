@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ui.heatmap import COLOUR_BLIND_SAFE, COLOUR_MAPS, AttentionHeatmap
 
-READING_HINT = "Each row is a query token spreading its attention over the keys; rows sum to 1."
-READOUT_IDLE = "Hover a cell for its numbers; click a row to select that token."
+# Marked for translation (context "attention_view"), translated where shown.
+READING_HINT = QT_TRANSLATE_NOOP(
+    "attention_view", "Each row is a query token spreading its attention over the keys; rows sum to 1."
+)
+READOUT_IDLE = QT_TRANSLATE_NOOP(
+    "attention_view", "Hover a cell for its numbers; click a row to select that token."
+)
+
+
+def _translated(text: str) -> str:
+    return QCoreApplication.translate("attention_view", text)
 
 
 class AttentionView(QWidget):
@@ -28,25 +37,29 @@ class AttentionView(QWidget):
         self.title.setWordWrap(True)
         self.colours = QComboBox()
         for key, label in COLOUR_MAPS.items():
-            self.colours.addItem(label, key)
-            safe = "Reads the same for colour-blind viewers. " if key in COLOUR_BLIND_SAFE else ""
-            tip = safe + "Dark: little attention, bright: most."
+            self.colours.addItem(QCoreApplication.translate("heatmap", label), key)
+            safe = (
+                self.tr("Reads the same for colour-blind viewers.") + " " if key in COLOUR_BLIND_SAFE else ""
+            )
+            tip = safe + self.tr("Dark: little attention, bright: most.")
             self.colours.setItemData(self.colours.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         self.colours.setToolTip(
-            "How weights become colours. Viridis (the default), Cividis and Grey stay readable "
-            "for people with colour-blindness and in black-and-white print; every map runs dark "
-            "(little attention) to bright (most attention)."
+            self.tr(
+                "How weights become colours. Viridis (the default), Cividis and Grey stay readable "
+                "for people with colour-blindness and in black-and-white print; every map runs dark "
+                "(little attention) to bright (most attention)."
+            )
         )
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
-        header.addWidget(QLabel("Colours"))
+        header.addWidget(QLabel(self.tr("Colours")))
         header.addWidget(self.colours)
-        self.caption = QLabel(READING_HINT)
+        self.caption = QLabel(_translated(READING_HINT))
         self.caption.setWordWrap(True)
         self.heatmap = AttentionHeatmap()
-        self.readout = QLabel(READOUT_IDLE)
+        self.readout = QLabel(_translated(READOUT_IDLE))
         self.readout.setWordWrap(True)
-        self.readout.setToolTip("The numbers behind the cell under the mouse.")
+        self.readout.setToolTip(self.tr("The numbers behind the cell under the mouse."))
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.caption)
@@ -69,11 +82,13 @@ class AttentionView(QWidget):
             return
         res, state = snap.result, snap.state
         head = min(self._selection.head, res.n_heads - 1)
-        off = "" if state.head_mask[head] else "  (switched off: adds nothing to the output)"
-        self.title.setText(f"Head {head + 1} \u2014 {state.head_names[head]}{off}")
+        off = "" if state.head_mask[head] else "  " + self.tr("(switched off: adds nothing to the output)")
+        self.title.setText(
+            self.tr("Head {number} \u2014 {name}").format(number=head + 1, name=state.head_names[head]) + off
+        )
         purpose = state.head_purposes[head]
-        self.caption.setText(purpose or READING_HINT)
-        self.caption.setToolTip(READING_HINT)
+        self.caption.setText(purpose or _translated(READING_HINT))
+        self.caption.setToolTip(_translated(READING_HINT))
         self.heatmap.set_matrix(
             res.weights[head],
             state.tokens,
@@ -82,7 +97,9 @@ class AttentionView(QWidget):
             scores=res.scores[head],
             logits=res.logits[head],
         )
-        self.readout.setText(READOUT_IDLE)
+        self.readout.setText(_translated(READOUT_IDLE))
 
     def _on_hovered(self, row: int, col: int) -> None:
-        self.readout.setText(self.heatmap.cell_description(row, col) if row >= 0 else READOUT_IDLE)
+        self.readout.setText(
+            self.heatmap.cell_description(row, col) if row >= 0 else _translated(READOUT_IDLE)
+        )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,10 +35,11 @@ from engine.positional import POSITION_KINDS
 T_STEPS_PER_DECADE = 50
 T_MIN_EXP, T_MAX_EXP = -1.0, 1.0
 
+# Marked for translation (context "controls"), translated when the combo is filled.
 POSITION_LABELS = {
-    "none": "Off",
-    "sinusoidal": "Sinusoidal",
-    "one-hot": "One-hot (learned-looking)",
+    "none": QT_TRANSLATE_NOOP("controls", "Off"),
+    "sinusoidal": QT_TRANSLATE_NOOP("controls", "Sinusoidal"),
+    "one-hot": QT_TRANSLATE_NOOP("controls", "One-hot (learned-looking)"),
 }
 
 
@@ -80,18 +81,20 @@ class ControlPanel(QWidget):
     # --- building --------------------------------------------------------------------
 
     def _build_preset(self) -> QGroupBox:
-        box = QGroupBox("Preset")
+        box = QGroupBox(self.tr("Preset"))
         v = QVBoxLayout(box)
         self.preset_combo = QComboBox()
-        self.preset_combo.addItem("(your own)", "")
+        self.preset_combo.addItem(self.tr("(your own)"), "")
         for slug, preset in load_presets().items():
             self.preset_combo.addItem(preset.name, slug)
             self.preset_combo.setItemData(
                 self.preset_combo.count() - 1, preset.purpose, Qt.ItemDataRole.ToolTipRole
             )
         self.preset_combo.setToolTip(
-            "Load a ready-made example from the explainer: its sentence, heads and settings. "
-            "Loading is one step you can undo."
+            self.tr(
+                "Load a ready-made example from the explainer: its sentence, heads and settings. "
+                "Loading is one step you can undo."
+            )
         )
         self.preset_combo.activated.connect(self._on_preset_chosen)
         self.preset_purpose = QLabel()
@@ -101,12 +104,14 @@ class ControlPanel(QWidget):
         return box
 
     def _build_sentence(self) -> QGroupBox:
-        box = QGroupBox("Sentence")
+        box = QGroupBox(self.tr("Sentence"))
         v = QVBoxLayout(box)
         self.sentence_edit = QLineEdit(self._session.sentence)
         self.sentence_edit.setToolTip(
-            "Type any sentence. It is split into tokens (words and punctuation) and every "
-            "token attends to every other token. Up to 64 tokens."
+            self.tr(
+                "Type any sentence. It is split into tokens (words and punctuation) and every "
+                "token attends to every other token. Up to 64 tokens."
+            )
         )
         self.sentence_edit.textEdited.connect(self._on_sentence_edited)
         self.sentence_edit.editingFinished.connect(self._session.end_merge)
@@ -119,14 +124,16 @@ class ControlPanel(QWidget):
         return box
 
     def _build_heads(self) -> QGroupBox:
-        box = QGroupBox("Heads")
+        box = QGroupBox(self.tr("Heads"))
         form = QFormLayout(box)
         self.heads_slider = QSlider(Qt.Orientation.Horizontal)
         self.heads_slider.setRange(1, st.MAX_HEADS)
         self.heads_slider.setPageStep(1)
         self.heads_slider.setToolTip(
-            "How many attention heads run side by side. Each head has its own W_Q, W_K and "
-            "W_V, so each can look for a different kind of relation."
+            self.tr(
+                "How many attention heads run side by side. Each head has its own W_Q, W_K and "
+                "W_V, so each can look for a different kind of relation."
+            )
         )
         self.heads_label = QLabel()
         self.heads_label.setMinimumWidth(28)
@@ -135,23 +142,27 @@ class ControlPanel(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.heads_slider, 1)
         row.addWidget(self.heads_label)
-        form.addRow("Number", row)
+        form.addRow(self.tr("Number"), row)
         self.head_combo = QComboBox()
-        self.head_combo.setToolTip("The head whose attention weights the heatmap shows.")
+        self.head_combo.setToolTip(self.tr("The head whose attention weights the heatmap shows."))
         self.head_combo.currentIndexChanged.connect(self._selection.set_head)
-        form.addRow("Show", self.head_combo)
-        self.head_enabled = QCheckBox("Head adds to the output")
+        form.addRow(self.tr("Show"), self.head_combo)
+        self.head_enabled = QCheckBox(self.tr("Head adds to the output"))
         self.head_enabled.setToolTip(
-            "Switch the shown head off to see what the output loses without it "
-            "(its weights are still drawn, but it adds zeros to the output)."
+            self.tr(
+                "Switch the shown head off to see what the output loses without it "
+                "(its weights are still drawn, but it adds zeros to the output)."
+            )
         )
         self.head_enabled.toggled.connect(lambda on: self._session.set_head_enabled(self._selection.head, on))
         form.addRow("", self.head_enabled)
-        solo = QPushButton("Solo")
-        solo.setToolTip("Only the shown head contributes to the output; the others are switched off.")
+        solo = QPushButton(self.tr("Solo"))
+        solo.setToolTip(
+            self.tr("Only the shown head contributes to the output; the others are switched off.")
+        )
         solo.clicked.connect(lambda: self._guarded(self._session.solo_head, self._selection.head))
-        all_on = QPushButton("All on")
-        all_on.setToolTip("Switch every head back on.")
+        all_on = QPushButton(self.tr("All on"))
+        all_on.setToolTip(self.tr("Switch every head back on."))
         all_on.clicked.connect(lambda: self._guarded(self._session.enable_all_heads))
         row = QHBoxLayout()
         row.addWidget(solo)
@@ -160,30 +171,36 @@ class ControlPanel(QWidget):
         self.d_model_box = QSpinBox()
         self.d_model_box.setRange(shapes.MIN_D_MODEL, shapes.MAX_D_MODEL)
         self.d_model_box.setToolTip(
-            "Width of each token's vector. The first 16 columns are named features; "
-            "shrinking drops the last columns, growing adds zero columns."
+            self.tr(
+                "Width of each token's vector. The first 16 columns are named features; "
+                "shrinking drops the last columns, growing adds zero columns."
+            )
         )
         self.d_model_box.valueChanged.connect(lambda v: self._guarded(self._session.set_d_model, v))
-        form.addRow("d_model", self.d_model_box)
+        form.addRow(self.tr("d_model"), self.d_model_box)
         self.d_k_box = QSpinBox()
         self.d_k_box.setRange(1, shapes.MAX_D_K)
         self.d_k_box.setToolTip(
-            "Width of each head's queries, keys and values. Usually d_model / heads; here you may choose."
+            self.tr(
+                "Width of each head's queries, keys and values. Usually d_model / heads; here you may choose."
+            )
         )
         self.d_k_box.valueChanged.connect(lambda v: self._guarded(self._session.set_d_k, v))
-        form.addRow("d_k per head", self.d_k_box)
+        form.addRow(self.tr("d_k per head"), self.d_k_box)
         return box
 
     def _build_settings(self) -> QGroupBox:
-        box = QGroupBox("Attention")
+        box = QGroupBox(self.tr("Attention"))
         form = QFormLayout(box)
         self.temperature_slider = QSlider(Qt.Orientation.Horizontal)
         self.temperature_slider.setRange(
             round(T_MIN_EXP * T_STEPS_PER_DECADE), round(T_MAX_EXP * T_STEPS_PER_DECADE)
         )
         self.temperature_slider.setToolTip(
-            "Divides every score before the softmax. Low temperature: each token picks "
-            "one favourite. High temperature: attention spreads out evenly."
+            self.tr(
+                "Divides every score before the softmax. Low temperature: each token picks "
+                "one favourite. High temperature: attention spreads out evenly."
+            )
         )
         self.temperature_label = QLabel()
         self.temperature_label.setMinimumWidth(44)
@@ -192,32 +209,41 @@ class ControlPanel(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.temperature_slider, 1)
         row.addWidget(self.temperature_label)
-        form.addRow("Temperature", row)
-        self.scale_check = QCheckBox("Scale scores by \u221ad_k")
+        form.addRow(self.tr("Temperature"), row)
+        self.scale_check = QCheckBox(self.tr("Scale scores by \u221ad_k"))
         self.scale_check.setToolTip(
-            "Divide each q\u00b7k score by the square root of the head size, as Transformers "
-            "do, so bigger heads do not give sharper attention just by being bigger."
+            self.tr(
+                "Divide each q\u00b7k score by the square root of the head size, as Transformers "
+                "do, so bigger heads do not give sharper attention just by being bigger."
+            )
         )
         self.scale_check.toggled.connect(self._session.set_scale)
         form.addRow(self.scale_check)
-        self.causal_check = QCheckBox("Causal mask (no looking ahead)")
+        self.causal_check = QCheckBox(self.tr("Causal mask (no looking ahead)"))
         self.causal_check.setToolTip(
-            "Each token may only attend to itself and the tokens before it, as in a model "
-            "that writes text one word at a time. Masked cells are grey."
+            self.tr(
+                "Each token may only attend to itself and the tokens before it, as in a model "
+                "that writes text one word at a time. Masked cells are grey."
+            )
         )
         self.causal_check.toggled.connect(self._session.set_causal)
         form.addRow(self.causal_check)
         self.positions_combo = QComboBox()
         for kind in POSITION_KINDS:
-            self.positions_combo.addItem(POSITION_LABELS.get(kind, kind), kind)
+            label = POSITION_LABELS.get(kind)
+            self.positions_combo.addItem(
+                QCoreApplication.translate("controls", label) if label else kind, kind
+            )
         self.positions_combo.setToolTip(
-            "Add a vector for each token's position. Off: attention cannot tell word order, "
-            "and two identical words get identical attention rows."
+            self.tr(
+                "Add a vector for each token's position. Off: attention cannot tell word order, "
+                "and two identical words get identical attention rows."
+            )
         )
         self.positions_combo.currentIndexChanged.connect(
             lambda i: self._guarded(self._session.set_positions, self.positions_combo.itemData(i))
         )
-        form.addRow("Positions", self.positions_combo)
+        form.addRow(self.tr("Positions"), self.positions_combo)
         return box
 
     # --- widget -> session -----------------------------------------------------------

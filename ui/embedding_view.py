@@ -28,33 +28,35 @@ class EmbeddingView(QWidget):
         self._session = session
         self._selection = selection
         self._cell = (-1, -1)
-        self.words = SignedHeatmap(x_label="feature", y_label="token")
-        self.positions = SignedHeatmap(y_label="token", annotate=False)
-        self.total = SignedHeatmap(y_label="token", annotate=False)
+        self.words = SignedHeatmap(x_label=self.tr("feature"), y_label=self.tr("token"))
+        self.positions = SignedHeatmap(y_label=self.tr("token"), annotate=False)
+        self.total = SignedHeatmap(y_label=self.tr("token"), annotate=False)
         self.words.setToolTip(
-            "What each token means: its vector in the hand-built space. Click a cell to edit it."
+            self.tr("What each token means: its vector in the hand-built space. Click a cell to edit it.")
         )
-        self.positions.setToolTip("Where each token stands: the positional encoding added to the word part.")
-        self.total.setToolTip("x = word part + position part: what W_Q, W_K and W_V multiply.")
+        self.positions.setToolTip(
+            self.tr("Where each token stands: the positional encoding added to the word part.")
+        )
+        self.total.setToolTip(self.tr("x = word part + position part: what W_Q, W_K and W_V multiply."))
         # Stacked, not side by side: the editors' dock is narrow and tall.
         stack = QVBoxLayout()
         for title, view in (
-            ("Word part: what each token means", self.words),
-            ("+ Position part: where it stands", self.positions),
-            ("= x: what enters attention", self.total),
+            (self.tr("Word part: what each token means"), self.words),
+            (self.tr("+ Position part: where it stands"), self.positions),
+            (self.tr("= x: what enters attention"), self.total),
         ):
             stack.addWidget(QLabel(f"<b>{title}</b>"))
             stack.addWidget(view, 1)
-        self.readout = QLabel("Click a cell of the word part to edit that feature of that word.")
+        self.readout = QLabel(self.tr("Click a cell of the word part to edit that feature of that word."))
         self.readout.setWordWrap(True)  # a long hint must not force the dock wide
         self.value_box = QDoubleSpinBox()
         self.value_box.setRange(-5.0, 5.0)
         self.value_box.setSingleStep(0.1)
         self.value_box.setDecimals(2)
         self.value_box.setEnabled(False)
-        self.value_box.setToolTip("The selected feature of the selected word.")
-        self.reset = QPushButton("Reset word")
-        self.reset.setToolTip("Give the selected word its vector from the lexicon again.")
+        self.value_box.setToolTip(self.tr("The selected feature of the selected word."))
+        self.reset = QPushButton(self.tr("Reset word"))
+        self.reset.setToolTip(self.tr("Give the selected word its vector from the lexicon again."))
         self.reset.setEnabled(False)
         row = QHBoxLayout()
         row.addWidget(self.readout, 1)
@@ -104,7 +106,7 @@ class EmbeddingView(QWidget):
         old = self.value_box.blockSignals(True)
         self.value_box.setValue(float(snap.embedded.words[r, c]))
         self.value_box.blockSignals(old)
-        self.readout.setText(f"'{token}', feature '{feature}':")
+        self.readout.setText(self.tr("'{token}', feature '{feature}':").format(token=token, feature=feature))
 
     def _on_value(self, value: float) -> None:
         r, c = self._cell

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
@@ -20,9 +20,22 @@ from app.settings import Preferences
 from app.state import default_state
 from ui.image_export import IMAGE_SUFFIXES, export_widget
 
-SESSION_FILTER = f"Attention Lab sessions (*{EXTENSION})"
-PICTURE_FILTER = "PNG picture (*.png);;SVG drawing (*.svg)"
-EXPORT_FILTER = "NumPy arrays (*.npz);;JSON (*.json);;Table of weights (*.csv)"
+
+# File-dialog filters, translated at call time (context "file_actions").
+def session_filter() -> str:
+    return QCoreApplication.translate("file_actions", "Attention Lab sessions (*{extension})").format(
+        extension=EXTENSION
+    )
+
+
+def picture_filter() -> str:
+    return QCoreApplication.translate("file_actions", "PNG picture (*.png);;SVG drawing (*.svg)")
+
+
+def export_filter() -> str:
+    return QCoreApplication.translate(
+        "file_actions", "NumPy arrays (*.npz);;JSON (*.json);;Table of weights (*.csv)"
+    )
 
 
 class FileActions(QObject):
@@ -53,30 +66,58 @@ class FileActions(QObject):
             menu.addAction(action)
             return action
 
-        add("&New", self.new, QKeySequence.StandardKey.New, "Start again from the bank sentence.")
-        add("&Open\u2026", self.open_dialog, QKeySequence.StandardKey.Open, "Open a saved session.")
-        self.recent_menu = menu.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
-        add("&Save", self.save, QKeySequence.StandardKey.Save, "Save the whole session.")
         add(
-            "Save &as\u2026",
+            self.tr("&New"),
+            self.new,
+            QKeySequence.StandardKey.New,
+            self.tr("Start again from the bank sentence."),
+        )
+        add(
+            self.tr("&Open\u2026"),
+            self.open_dialog,
+            QKeySequence.StandardKey.Open,
+            self.tr("Open a saved session."),
+        )
+        self.recent_menu = menu.addMenu(self.tr("Open &recent"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        add(self.tr("&Save"), self.save, QKeySequence.StandardKey.Save, self.tr("Save the whole session."))
+        add(
+            self.tr("Save &as\u2026"),
             self.save_as,
             QKeySequence.StandardKey.SaveAs,
-            "Save the session under a new name.",
+            self.tr("Save the session under a new name."),
         )
         menu.addSeparator()
         add(
-            "&Export numbers\u2026", self.export_dialog, "Ctrl+E", "Write every array to .npz, .json or .csv."
+            self.tr("&Export numbers\u2026"),
+            self.export_dialog,
+            "Ctrl+E",
+            self.tr("Write every array to .npz, .json or .csv."),
         )
-        add("Save &heatmap as picture…", self.save_heatmap_picture, None, "The heatmap as .png or .svg.")
         add(
-            "Save the &shown view as picture…",
+            self.tr("Save &heatmap as picture…"),
+            self.save_heatmap_picture,
+            None,
+            self.tr("The heatmap as .png or .svg."),
+        )
+        add(
+            self.tr("Save the &shown view as picture…"),
             self.save_view_picture,
             None,
-            "The front view tab as .png or .svg.",
+            self.tr("The front view tab as .png or .svg."),
         )
-        add("Copy weights as &table", self.copy_weights, "Ctrl+Shift+C", "Copy all weights, tab-separated.")
-        add("Copy &matrices as table", self.copy_matrices, None, "Copy every W entry, tab-separated.")
+        add(
+            self.tr("Copy weights as &table"),
+            self.copy_weights,
+            "Ctrl+Shift+C",
+            self.tr("Copy all weights, tab-separated."),
+        )
+        add(
+            self.tr("Copy &matrices as table"),
+            self.copy_matrices,
+            None,
+            self.tr("Copy every W entry, tab-separated."),
+        )
         menu.addSeparator()
 
     # --- actions ----------------------------------------------------------------------
@@ -86,12 +127,14 @@ class FileActions(QObject):
         state = default_state(
             tuple(source.tokenize("I went to the bank to deposit money near the river bank."))
         )
-        self._session.replace_state(state, "New session")
+        self._session.replace_state(state, self.tr("New session"))
         self.path = None
         self._update_title()
 
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self._window, "Open a session", self._folder(), SESSION_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self._window, self.tr("Open a session"), self._folder(), session_filter()
+        )
         if path:
             self.open(path)
 
@@ -100,10 +143,10 @@ class FileActions(QObject):
         try:
             state, lesson = load_session(path)
         except SessionFileError as exc:
-            self._warn("This session could not be opened", str(exc))
+            self._warn(self.tr("This session could not be opened"), str(exc))
             self.prefs.remove_recent_file(path)
             return False
-        self._session.replace_state(state, f"Open {Path(path).name}")
+        self._session.replace_state(state, self.tr("Open {name}").format(name=Path(path).name))
         self._resume_lesson(lesson)
         self.path = Path(path)
         self.prefs.add_recent_file(path)
@@ -116,7 +159,7 @@ class FileActions(QObject):
 
     def save_as(self) -> bool:
         path, _ = QFileDialog.getSaveFileName(
-            self._window, "Save the session", self._folder(), SESSION_FILTER
+            self._window, self.tr("Save the session"), self._folder(), session_filter()
         )
         if not path:
             return False
@@ -128,18 +171,18 @@ class FileActions(QObject):
         try:
             save_session(path, self._session.state, self._lessons.position())
         except (OSError, ValueError) as exc:
-            self._warn("The session could not be saved", f"{path}: {exc}")
+            self._warn(self.tr("The session could not be saved"), f"{path}: {exc}")
             return False
         self.path = path
         self.prefs.add_recent_file(path)
         self._session.undo_stack.setClean()
         self._update_title()
-        self._window.statusBar().showMessage(f"Saved {path.name}", 4000)
+        self._window.statusBar().showMessage(self.tr("Saved {name}").format(name=path.name), 4000)
         return True
 
     def export_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self._window, "Export the numbers", self._folder(), EXPORT_FILTER
+            self._window, self.tr("Export the numbers"), self._folder(), export_filter()
         )
         if not path:
             return
@@ -148,25 +191,28 @@ class FileActions(QObject):
         try:
             export_snapshot(path, self._session.snapshot)
         except (OSError, ValueError) as exc:
-            self._warn("The numbers could not be exported", str(exc))
+            self._warn(self.tr("The numbers could not be exported"), str(exc))
             return
-        self._window.statusBar().showMessage(f"Exported {Path(path).name}", 4000)
+        self._window.statusBar().showMessage(self.tr("Exported {name}").format(name=Path(path).name), 4000)
 
     def save_heatmap_picture(self) -> None:
-        self.save_picture(self._window.attention_view.heatmap, "heatmap")
+        self.save_picture(self._window.attention_view.heatmap, self.tr("heatmap"))
 
     def save_view_picture(self) -> None:
         """The view whose tab is in front and that is largest on screen (the one looked at)."""
         shown = [d for d in self._window.docks.values() if d.isVisible() and not d.visibleRegion().isEmpty()]
         if not shown:
-            self._warn("No view to save", "Open a view from the View menu first.")
+            self._warn(self.tr("No view to save"), self.tr("Open a view from the View menu first."))
             return
         dock = max(shown, key=lambda d: d.width() * d.height())
         self.save_picture(dock.widget(), dock.windowTitle().lower().replace(" ", "-"))
 
     def save_picture(self, widget, name: str) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self._window, "Save as picture", str(Path(self._folder()) / f"{name}.png"), PICTURE_FILTER
+            self._window,
+            self.tr("Save as picture"),
+            str(Path(self._folder()) / f"{name}.png"),
+            picture_filter(),
         )
         if not path:
             return
@@ -175,22 +221,22 @@ class FileActions(QObject):
         try:
             export_widget(widget, path)
         except (OSError, ValueError) as exc:
-            self._warn("The picture could not be saved", str(exc))
+            self._warn(self.tr("The picture could not be saved"), str(exc))
             return
-        self._window.statusBar().showMessage(f"Saved {Path(path).name}", 4000)
+        self._window.statusBar().showMessage(self.tr("Saved {name}").format(name=Path(path).name), 4000)
 
     def copy_weights(self) -> None:
         QGuiApplication.clipboard().setText(
             table_text(*weights_table(self._session.snapshot), delimiter="\t")
         )
-        self._window.statusBar().showMessage("Weights copied as a table", 4000)
+        self._window.statusBar().showMessage(self.tr("Weights copied as a table"), 4000)
 
     def copy_matrices(self) -> None:
         names = self._session.feature_names()
         QGuiApplication.clipboard().setText(
             table_text(*matrices_table(self._session.state, names), delimiter="\t")
         )
-        self._window.statusBar().showMessage("Matrices copied as a table", 4000)
+        self._window.statusBar().showMessage(self.tr("Matrices copied as a table"), 4000)
 
     # --- recent files, autosave -------------------------------------------------------
 
@@ -198,7 +244,7 @@ class FileActions(QObject):
         self.recent_menu.clear()
         files = self.prefs.recent_files()
         if not files:
-            self.recent_menu.addAction("(none yet)").setEnabled(False)
+            self.recent_menu.addAction(self.tr("(none yet)")).setEnabled(False)
         for f in files:
             self.recent_menu.addAction(Path(f).name, lambda f=f: self.open(f)).setStatusTip(f)
 
@@ -211,14 +257,14 @@ class FileActions(QObject):
             return False
         answer = QMessageBox.question(
             self._window,
-            "Recover your work?",
-            "Attention Lab did not close normally last time. Open the work it saved automatically?",
+            self.tr("Recover your work?"),
+            self.tr("Attention Lab did not close normally last time. Open the work it saved automatically?"),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         )
         if answer != QMessageBox.StandardButton.Yes:
             return False
         state, lesson = found
-        self._session.replace_state(state, "Recover autosaved work")
+        self._session.replace_state(state, self.tr("Recover autosaved work"))
         self._resume_lesson(lesson)
         return True
 
@@ -252,6 +298,8 @@ class FileActions(QObject):
         # while the session is being torn down.
         if clean is None:
             clean = self._session.undo_stack.isClean()
-        name = self.path.name if self.path else "untitled"
+        name = self.path.name if self.path else self.tr("untitled")
         dirty = "" if clean else " *"
-        self._window.setWindowTitle(f"{name}{dirty} \u2014 Attention Lab")
+        self._window.setWindowTitle(
+            self.tr("{name}{modified} \u2014 Attention Lab").format(name=name, modified=dirty)
+        )

@@ -75,15 +75,15 @@ class LessonPanel(QWidget):
         self._session = session
         self._conceal = list(conceal)
         self.curtain = Curtain(
-            "Make your prediction first:\nclick the token you expect to get the most attention."
+            self.tr("Make your prediction first:\nclick the token you expect to get the most attention.")
         )
 
         self.chooser = QComboBox()
-        self.chooser.addItem("Choose a lesson\u2026", "")
+        self.chooser.addItem(self.tr("Choose a lesson\u2026"), "")
         for slug, lesson in load_lessons().items():
             self.chooser.addItem(lesson.title, slug)
             self.chooser.setItemData(self.chooser.count() - 1, lesson.summary, Qt.ItemDataRole.ToolTipRole)
-        self.chooser.setToolTip("Guided lessons that follow the explainer, step by step.")
+        self.chooser.setToolTip(self.tr("Guided lessons that follow the explainer, step by step."))
         self.chooser.activated.connect(self._on_chosen)
 
         self.step_title = QLabel()
@@ -99,8 +99,8 @@ class LessonPanel(QWidget):
         self.choices.setFlow(QListView.Flow.LeftToRight)
         self.choices.setWrapping(True)
         self.choices.setResizeMode(QListView.ResizeMode.Adjust)
-        self.choices.setMaximumHeight(120)
-        self.choices.setToolTip("Click the token you think gets the most attention.")
+        self.choices.setMaximumHeight(260)  # 13 tokens fit without scrolling
+        self.choices.setToolTip(self.tr("Click the token you think gets the most attention."))
         self.choices.setStyleSheet(
             "QListWidget::item { border: 1px solid #8a8fb0; border-radius: 6px; padding: 4px 10px;"
             " background: #eef0fa; margin: 2px; }"
@@ -108,14 +108,14 @@ class LessonPanel(QWidget):
         self.choices.itemClicked.connect(self._on_guess)
         self.verdict = QLabel()
         self.verdict.setWordWrap(True)
-        self.reveal = QPushButton("Reveal without guessing")
-        self.reveal.setToolTip("Show the heatmap without making a prediction.")
+        self.reveal = QPushButton(self.tr("Reveal without guessing"))
+        self.reveal.setToolTip(self.tr("Show the heatmap without making a prediction."))
         self.reveal.clicked.connect(self._on_reveal)
 
-        self.previous = QPushButton("\u25c0 Previous")
-        self.previous.setToolTip("The previous step (Page Up).")
-        self.next = QPushButton("Next \u25b6")
-        self.next.setToolTip("The next step (Page Down).")
+        self.previous = QPushButton(self.tr("\u25c0 Previous"))
+        self.previous.setToolTip(self.tr("The previous step (Page Up)."))
+        self.next = QPushButton(self.tr("Next \u25b6"))
+        self.next.setToolTip(self.tr("The next step (Page Down)."))
         self.previous.clicked.connect(runner.previous)
         self.next.clicked.connect(runner.next)
         nav = QHBoxLayout()
@@ -152,7 +152,9 @@ class LessonPanel(QWidget):
         self.chooser.blockSignals(old)
         current = lesson.steps[step]
         self.step_title.setText(current.title)
-        self.counter.setText(f"Step {step + 1} of {len(lesson.steps)}")
+        self.counter.setText(
+            self.tr("Step {number} of {count}").format(number=step + 1, count=len(lesson.steps))
+        )
         self.text.setMarkdown(current.text)
         self.previous.setEnabled(step > 0)
         self.next.setEnabled(step + 1 < len(lesson.steps))
@@ -182,12 +184,18 @@ class LessonPanel(QWidget):
         tokens = self._session.state.tokens
         weight = self._session.result.weights[prediction.head, prediction.query, answer]
         if right:
-            self.verdict.setText(f"Right! '{tokens[answer]}' gets the most attention ({weight:.2f}).")
+            self.verdict.setText(
+                self.tr("Right! '{answer}' gets the most attention ({weight}).").format(
+                    answer=tokens[answer], weight=f"{weight:.2f}"
+                )
+            )
             self.verdict.setStyleSheet(RIGHT_STYLE)
         else:
             self.verdict.setText(
-                f"Not quite: you chose '{tokens[guess]}', but '{tokens[answer]}' gets the most attention "
-                f"({weight:.2f}). Look at its row in the heatmap."
+                self.tr(
+                    "Not quite: you chose '{guess}', but '{answer}' gets the most attention "
+                    "({weight}). Look at its row in the heatmap."
+                ).format(guess=tokens[guess], answer=tokens[answer], weight=f"{weight:.2f}")
             )
             self.verdict.setStyleSheet(WRONG_STYLE)
 

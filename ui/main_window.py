@@ -5,7 +5,7 @@ Thin on purpose: no maths and no state of its own beyond Qt's window layout.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QScrollArea, QTabBar
 
 from app.lessons import LessonRunner
@@ -21,7 +21,7 @@ from ui.preferences_dialog import PreferencesDialog
 from ui.presentation import Presentation
 from ui.view_registry import view_specs
 
-WINDOW_TITLE = "Attention Lab"
+WINDOW_TITLE = QT_TRANSLATE_NOOP("main_window", "Attention Lab")
 
 
 class MainWindow(QMainWindow):
@@ -34,7 +34,7 @@ class MainWindow(QMainWindow):
         self.lessons = LessonRunner(session, self.selection, self)
         self.files = FileActions(self, session, self.lessons, autosave=autosave)
         self._remember_layout = remember_layout
-        self.setWindowTitle(WINDOW_TITLE)
+        self.setWindowTitle(QCoreApplication.translate("main_window", WINDOW_TITLE))
         self.setObjectName("MainWindow")
 
         self.attention_view = AttentionView(session, self.selection)
@@ -45,7 +45,7 @@ class MainWindow(QMainWindow):
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.controls_dock = QDockWidget("Controls", self)
+        self.controls_dock = QDockWidget(self.tr("Controls"), self)
         self.controls_dock.setObjectName("ControlsDock")
         self.controls_dock.setWidget(scroll)
         self.controls_dock.setFeatures(
@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
             self.docks[key].widget() for key in ("all_heads", "lines", "steps") if key in self.docks
         ]
         self.lesson_panel = LessonPanel(self.lessons, self.session, conceal)
-        self.lesson_dock = QDockWidget("Lesson", self)
+        self.lesson_dock = QDockWidget(self.tr("Lesson"), self)
         self.lesson_dock.setObjectName("LessonDock")
         self.lesson_dock.setWidget(self.lesson_panel)
         self.tabifyDockWidget(self.controls_dock, self.lesson_dock)
@@ -195,7 +195,9 @@ class MainWindow(QMainWindow):
 
     def _update_engine_status(self) -> None:
         result = self.session.result
-        computed = f" \u2014 last result by {result.backend}" if result is not None else ""
+        computed = ""
+        if result is not None:
+            computed = " \u2014 " + self.tr("last result by {backend}").format(backend=result.backend)
         self._engine_label.setText(backend.status() + computed)
         if not backend.warming_up():
             self._engine_timer.setInterval(2000)

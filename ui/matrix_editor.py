@@ -7,7 +7,7 @@ selection. Every change is an undoable session edit; a drag is one undo step.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -24,16 +24,51 @@ from PySide6.QtWidgets import (
 from app import shapes
 from ui.signed_heatmap import SignedHeatmap
 
-# The explainer's three questions, and what W_O does, in the words the app shows.
+# The explainer's three questions, and what W_O does, in the words the app shows:
+# (symbol, question, how). The words are marked for translation (context
+# "matrix_editor") and translated where shown, see :func:`matrix_text`.
 MATRIX_TEXT = {
-    "w_q": ("W_Q", "Query: what am I looking for?", "Each token's query is its row of x times W_Q."),
-    "w_k": ("W_K", "Key: what do I represent?", "Each token's key is its row of x times W_K."),
-    "w_v": ("W_V", "Value: what information do I carry?", "What a token hands over when it is attended to."),
-    "w_o": ("W_O", "Output: where the head's result goes", "Maps the head's output back to the features."),
+    "w_q": (
+        "W_Q",
+        QT_TRANSLATE_NOOP("matrix_editor", "Query: what am I looking for?"),
+        QT_TRANSLATE_NOOP("matrix_editor", "Each token's query is its row of x times W_Q."),
+    ),
+    "w_k": (
+        "W_K",
+        QT_TRANSLATE_NOOP("matrix_editor", "Key: what do I represent?"),
+        QT_TRANSLATE_NOOP("matrix_editor", "Each token's key is its row of x times W_K."),
+    ),
+    "w_v": (
+        "W_V",
+        QT_TRANSLATE_NOOP("matrix_editor", "Value: what information do I carry?"),
+        QT_TRANSLATE_NOOP("matrix_editor", "What a token hands over when it is attended to."),
+    ),
+    "w_o": (
+        "W_O",
+        QT_TRANSLATE_NOOP("matrix_editor", "Output: where the head's result goes"),
+        QT_TRANSLATE_NOOP("matrix_editor", "Maps the head's output back to the features."),
+    ),
+}
+# Tab titles avoid the underscore, which tab bars clip at the baseline.
+MATRIX_TABS = {
+    "w_q": QT_TRANSLATE_NOOP("matrix_editor", "Q: what am I looking for?"),
+    "w_k": QT_TRANSLATE_NOOP("matrix_editor", "K: what do I represent?"),
+    "w_v": QT_TRANSLATE_NOOP("matrix_editor", "V: what information do I carry?"),
+    "w_o": QT_TRANSLATE_NOOP("matrix_editor", "O: where the head's result goes"),
 }
 ARROWS = {Qt.Key.Key_Left: (0, -1), Qt.Key.Key_Right: (0, 1), Qt.Key.Key_Up: (-1, 0), Qt.Key.Key_Down: (1, 0)}
 VALUE_LIMIT = 10.0
 SLIDER_STEPS_PER_UNIT = 20
+
+
+def matrix_text(which: str) -> tuple[str, str, str]:
+    """(symbol, question, how) of one matrix, translated."""
+    symbol, question, how = MATRIX_TEXT[which]
+    return (
+        symbol,
+        QCoreApplication.translate("matrix_editor", question),
+        QCoreApplication.translate("matrix_editor", how),
+    )
 
 
 class MatrixEditor(QWidget):
@@ -45,16 +80,18 @@ class MatrixEditor(QWidget):
         self._selection = selection
         self._which = which
         self._cell = (0, 0)
-        symbol, question, how = MATRIX_TEXT[which]
+        symbol, question, how = matrix_text(which)
         title = QLabel(f"<b>{symbol}</b> \u2014 {question}")
         title.setToolTip(how)
-        row_name = "head column" if which == "w_o" else "input feature"
-        col_name = "output feature" if which == "w_o" else "head column"
+        row_name = self.tr("head column") if which == "w_o" else self.tr("input feature")
+        col_name = self.tr("output feature") if which == "w_o" else self.tr("head column")
         self.grid = SignedHeatmap(x_label=col_name, y_label=row_name)
         self.grid.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.grid.setToolTip(
-            "Click a cell to select it; drag to paint the number box's value; arrow keys move. "
-            "Red is positive, blue negative, white zero."
+            self.tr(
+                "Click a cell to select it; drag to paint the number box's value; arrow keys move. "
+                "Red is positive, blue negative, white zero."
+            )
         )
         self.readout = QLabel()
         self.readout.setMinimumWidth(180)
@@ -63,25 +100,29 @@ class MatrixEditor(QWidget):
         self.value_box.setRange(-VALUE_LIMIT, VALUE_LIMIT)
         self.value_box.setDecimals(2)
         self.value_box.setSingleStep(0.1)
-        self.value_box.setToolTip("The selected cell's value. Dragging over cells paints this value.")
+        self.value_box.setToolTip(
+            self.tr("The selected cell's value. Dragging over cells paints this value.")
+        )
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(
             -int(VALUE_LIMIT * SLIDER_STEPS_PER_UNIT), int(VALUE_LIMIT * SLIDER_STEPS_PER_UNIT)
         )
-        self.slider.setToolTip("Slide to change the selected cell and watch the attention answer.")
+        self.slider.setToolTip(self.tr("Slide to change the selected cell and watch the attention answer."))
 
         self.seed_box = QSpinBox()
         self.seed_box.setRange(0, 99999)
-        self.seed_box.setPrefix("seed ")
-        self.seed_box.setToolTip("The seed of the random numbers: the same seed gives the same matrix.")
-        randomise = QPushButton("Randomise")
-        randomise.setToolTip("Fill this head's matrix with random numbers from the seed.")
-        identity = QPushButton("Identity-like")
-        identity.setToolTip("Ones on the diagonal: each column copies one feature.")
-        zero = QPushButton("Zero")
-        zero.setToolTip("All zeros: this matrix contributes nothing.")
+        self.seed_box.setPrefix(self.tr("seed "))
+        self.seed_box.setToolTip(
+            self.tr("The seed of the random numbers: the same seed gives the same matrix.")
+        )
+        randomise = QPushButton(self.tr("Randomise"))
+        randomise.setToolTip(self.tr("Fill this head's matrix with random numbers from the seed."))
+        identity = QPushButton(self.tr("Identity-like"))
+        identity.setToolTip(self.tr("Ones on the diagonal: each column copies one feature."))
+        zero = QPushButton(self.tr("Zero"))
+        zero.setToolTip(self.tr("All zeros: this matrix contributes nothing."))
         self.copy_combo = QComboBox()
-        self.copy_combo.setToolTip("Copy all four matrices of another head into this one.")
+        self.copy_combo.setToolTip(self.tr("Copy all four matrices of another head into this one."))
         randomise.clicked.connect(lambda: self._fill("random"))
         identity.clicked.connect(lambda: self._fill("identity"))
         zero.clicked.connect(lambda: self._fill("zero"))
@@ -97,7 +138,7 @@ class MatrixEditor(QWidget):
             ops_row.addWidget(w)
         ops_row.addStretch(1)
         copy_row = QHBoxLayout()
-        copy_row.addWidget(QLabel("Copy all four matrices from"))
+        copy_row.addWidget(QLabel(self.tr("Copy all four matrices from")))
         copy_row.addWidget(self.copy_combo, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -144,7 +185,7 @@ class MatrixEditor(QWidget):
         head = self._head()
         old = self.copy_combo.blockSignals(True)
         self.copy_combo.clear()
-        self.copy_combo.addItem("(choose a head)", -1)
+        self.copy_combo.addItem(self.tr("(choose a head)"), -1)
         for i, n in enumerate(state.head_names):
             if i != head:
                 self.copy_combo.addItem(f"{i + 1}: {n}", i)
@@ -224,11 +265,10 @@ class MatricesView(QTabWidget):
     def __init__(self, session, selection, parent=None):
         super().__init__(parent)
         self.editors = {}
-        for which, (symbol, question, _) in MATRIX_TEXT.items():
+        for which in MATRIX_TEXT:
             editor = MatrixEditor(session, selection, which)
             self.editors[which] = editor
-            # Tab titles avoid the underscore, which tab bars clip at the baseline.
-            self.addTab(editor, f"{symbol[-1]}: {question.split(': ')[1]}")
+            self.addTab(editor, QCoreApplication.translate("matrix_editor", MATRIX_TABS[which]))
         self._selection = selection
         self._session = session
         selection.sigHeadChanged.connect(self._retitle)
@@ -237,4 +277,8 @@ class MatricesView(QTabWidget):
 
     def _retitle(self, *_) -> None:
         head = min(self._selection.head, self._session.state.n_heads - 1)
-        self.setToolTip(f"Matrices of head {head + 1}: {self._session.state.head_names[head]}")
+        self.setToolTip(
+            self.tr("Matrices of head {number}: {name}").format(
+                number=head + 1, name=self._session.state.head_names[head]
+            )
+        )

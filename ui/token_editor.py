@@ -40,8 +40,10 @@ class TokenEditor(QWidget):
             QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.list.setToolTip(
-            "The tokens attention sees. Double-click to edit one, drag to reorder. "
-            "With positions off, reordering only reorders the attention matrix."
+            self.tr(
+                "The tokens attention sees. Double-click to edit one, drag to reorder. "
+                "With positions off, reordering only reorders the attention matrix."
+            )
         )
         # Tokens look like chips: one rounded box each, easy to grab and drag.
         self.list.setStyleSheet(
@@ -56,9 +58,17 @@ class TokenEditor(QWidget):
         self.message.setWordWrap(True)
         buttons = QHBoxLayout()
         for text, tip, slot in (
-            ("Insert", "Add a token after the selected one (or at the end).", self.insert_token),
-            ("Delete", "Remove the selected token.", self.delete_token),
-            ("Shuffle", "Put the tokens in a random order.", lambda: self._session.shuffle_tokens()),
+            (
+                self.tr("Insert"),
+                self.tr("Add a token after the selected one (or at the end)."),
+                self.insert_token,
+            ),
+            (self.tr("Delete"), self.tr("Remove the selected token."), self.delete_token),
+            (
+                self.tr("Shuffle"),
+                self.tr("Put the tokens in a random order."),
+                lambda: self._session.shuffle_tokens(),
+            ),
         ):
             b = QPushButton(text)
             b.setToolTip(tip)
@@ -69,7 +79,7 @@ class TokenEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.list)
-        hint = QLabel("Double-click a token to change it; drag a token to move it.")
+        hint = QLabel(self.tr("Double-click a token to change it; drag a token to move it."))
         hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addWidget(self.message)
@@ -97,7 +107,7 @@ class TokenEditor(QWidget):
             self.list.addItem(item)
         self.list.model().blockSignals(False)
         self.list.blockSignals(old)
-        self.count.setText(f"{len(tokens)} / {MAX_TOKENS} tokens")
+        self.count.setText(self.tr("{count} / {limit} tokens").format(count=len(tokens), limit=MAX_TOKENS))
         self._on_query_selected(self._selection.query)
 
     def _on_query_selected(self, query: int) -> None:
@@ -108,7 +118,7 @@ class TokenEditor(QWidget):
     def _write_back(self, _what: str) -> None:
         tokens = [t.strip() for t in self.tokens()]
         if any(not t for t in tokens):
-            self._show("A token cannot be empty; use Delete to remove it.")
+            self._show(self.tr("A token cannot be empty; use Delete to remove it."))
             self._redraw()
             return
         try:
@@ -122,7 +132,7 @@ class TokenEditor(QWidget):
     def insert_token(self) -> None:
         tokens = list(self._session.state.tokens)
         at = self.list.currentRow() + 1 if self.list.currentRow() >= 0 else len(tokens)
-        tokens.insert(at, "word")
+        tokens.insert(at, self.tr("word"))
         try:
             self._session.set_tokens(tokens)
         except ValueError as exc:
@@ -135,7 +145,7 @@ class TokenEditor(QWidget):
     def delete_token(self) -> None:
         row = self.list.currentRow()
         if row < 0:
-            self._show("Select a token to delete.")
+            self._show(self.tr("Select a token to delete."))
             return
         tokens = list(self._session.state.tokens)
         del tokens[row]

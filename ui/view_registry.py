@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 
 
 @dataclass(frozen=True)
 class ViewSpec:
     key: str  # stable id: the dock's objectName, so saved layouts find it again
-    title: str  # what the dock's tab and the View menu say
+    title: str  # what the dock's tab and the View menu say, translated
     factory: Callable  # (session, selection) -> QWidget
     area: Qt.DockWidgetArea
     group: str  # docks of one group start tabbed together
@@ -27,7 +27,10 @@ BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 
 
 def view_specs() -> list[ViewSpec]:
-    """The views in their default order; the first of each area is the visible tab."""
+    """The views in their default order; the first of each area is the visible tab.
+
+    Titles are translated at call time (context "view_registry").
+    """
     # Imported here so that importing the registry stays cheap and cycle-free.
     from ui.all_heads_view import AllHeadsView
     from ui.compare_view import CompareView
@@ -40,16 +43,17 @@ def view_specs() -> list[ViewSpec]:
     from ui.steps_view import StepsView
     from ui.token_editor import TokenEditor
 
+    translate = QCoreApplication.translate  # lupdate finds translate("context", "text")
     specs: list[ViewSpec] = [
-        ViewSpec("matrices", "Matrices", MatricesView, RIGHT, "edit"),
-        ViewSpec("embeddings", "Embeddings", EmbeddingView, RIGHT, "edit"),
-        ViewSpec("tokens", "Tokens", TokenEditor, RIGHT, "edit"),
-        ViewSpec("lines", "Lines", LinesView, RIGHT, "inspect"),
-        ViewSpec("steps", "Step by step", StepsView, RIGHT, "inspect"),
-        ViewSpec("all_heads", "All heads", AllHeadsView, BOTTOM, "heads"),
-        ViewSpec("compare", "One head vs many", CompareView, BOTTOM, "heads"),
-        ViewSpec("outputs", "Outputs", OutputsView, BOTTOM, "outputs"),
-        ViewSpec("context", "Context effect", ContextView, BOTTOM, "outputs"),
-        ViewSpec("cost", "Cost", CostView, BOTTOM, "outputs"),
+        ViewSpec("matrices", translate("view_registry", "Matrices"), MatricesView, RIGHT, "edit"),
+        ViewSpec("embeddings", translate("view_registry", "Embeddings"), EmbeddingView, RIGHT, "edit"),
+        ViewSpec("tokens", translate("view_registry", "Tokens"), TokenEditor, RIGHT, "edit"),
+        ViewSpec("lines", translate("view_registry", "Lines"), LinesView, RIGHT, "inspect"),
+        ViewSpec("steps", translate("view_registry", "Step by step"), StepsView, RIGHT, "inspect"),
+        ViewSpec("all_heads", translate("view_registry", "All heads"), AllHeadsView, BOTTOM, "heads"),
+        ViewSpec("compare", translate("view_registry", "One head vs many"), CompareView, BOTTOM, "heads"),
+        ViewSpec("outputs", translate("view_registry", "Outputs"), OutputsView, BOTTOM, "outputs"),
+        ViewSpec("context", translate("view_registry", "Context effect"), ContextView, BOTTOM, "outputs"),
+        ViewSpec("cost", translate("view_registry", "Cost"), CostView, BOTTOM, "outputs"),
     ]
     return specs
