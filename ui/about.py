@@ -8,7 +8,7 @@ import numba
 import numpy
 import pyqtgraph
 import PySide6
-from PySide6.QtCore import qVersion
+from PySide6.QtCore import QCoreApplication, qVersion
 from PySide6.QtWidgets import QMessageBox
 
 from app.version import __version__
@@ -17,7 +17,13 @@ from app.version import __version__
 def third_party() -> list[tuple[str, str, str]]:
     """(name, version, licence) of every library shipped inside the app."""
     return [
-        ("Qt", qVersion(), "LGPL v3 (kept as separate shared libraries; licence texts ship with the app)"),
+        (
+            "Qt",
+            qVersion(),
+            QCoreApplication.translate(
+                "about", "LGPL v3 (kept as separate shared libraries; licence texts ship with the app)"
+            ),
+        ),
         ("PySide6 (Qt for Python)", PySide6.__version__, "LGPL v3"),
         ("pyqtgraph", pyqtgraph.__version__, "MIT"),
         ("NumPy", numpy.__version__, "BSD 3-Clause"),
@@ -34,15 +40,25 @@ def _llvmlite_version() -> str:
 
 def about_html() -> str:
     rows = "".join(f"<tr><td>{n}</td><td>{v}</td><td>{lic}</td></tr>" for n, v, lic in third_party())
+    translate = QCoreApplication.translate  # lupdate finds translate("context", "text")
+    heading = translate("about", "Attention Lab {version}").format(version=__version__)
+    summary = translate(
+        "about",
+        "An offline laboratory for self-attention: change the tokens, the matrices and "
+        "the heads, and watch the attention weights answer.",
+    )
+    built = translate("about", "Python {version}. Built with:").format(version=platform.python_version())
+    software, version, licence = (
+        translate("about", "Software"),
+        translate("about", "Version"),
+        translate("about", "Licence"),
+    )
     return (
-        f"<h3>Attention Lab {__version__}</h3>"
-        "<p>An offline laboratory for self-attention: change the tokens, the matrices and "
-        "the heads, and watch the attention weights answer.</p>"
-        f"<p>Python {platform.python_version()}. Built with:</p>"
-        f"<table cellspacing='6'><tr><th align='left'>Software</th><th align='left'>Version</th>"
-        f"<th align='left'>Licence</th></tr>{rows}</table>"
+        f"<h3>{heading}</h3><p>{summary}</p><p>{built}</p>"
+        f"<table cellspacing='6'><tr><th align='left'>{software}</th><th align='left'>{version}</th>"
+        f"<th align='left'>{licence}</th></tr>{rows}</table>"
     )
 
 
 def show_about(parent) -> None:
-    QMessageBox.about(parent, "About Attention Lab", about_html())
+    QMessageBox.about(parent, QCoreApplication.translate("about", "About Attention Lab"), about_html())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRectF, Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from app.analysis import snapshot_head_stats
@@ -18,11 +18,16 @@ from ui.heatmap import MASKED_RGBA, colour_map
 OFF_OPACITY = 0.3
 CELL_MIN_SIZE = (170, 230)
 CELL_MAX_WIDTH = 420  # two heads in a wide strip stay about square
-CAPTION = "Every head at once (rows = queries, columns = keys). Click a head to show it everywhere."
-EXPLANATION = (
+# Marked for translation (context "all_heads_view"), translated where shown.
+CAPTION = QT_TRANSLATE_NOOP(
+    "all_heads_view",
+    "Every head at once (rows = queries, columns = keys). Click a head to show it everywhere.",
+)
+EXPLANATION = QT_TRANSLATE_NOOP(
+    "all_heads_view",
     "Each small heatmap is one head (rows = queries, columns = keys, as in the big one). "
     "Click a head to show it everywhere. Entropy says how spread out a head's attention is: "
-    "0 bits means every token looks at exactly one other, more bits means more spread."
+    "0 bits means every token looks at exactly one other, more bits means more spread.",
 )
 
 
@@ -89,20 +94,36 @@ class HeadCell(QFrame):
         self.mask_image.setRect(QRectF(0, 0, n_cols, n_rows))
         self.plot.setRange(xRange=(0, n_cols), yRange=(0, n_rows), padding=0)
         self.image.setOpacity(1.0 if on else OFF_OPACITY)
-        self.title.setText(f"{self.head + 1}: {name}" + ("" if on else " (off)"))
+        self.title.setText(f"{self.head + 1}: {name}" + ("" if on else " " + self.tr("(off)")))
         self.title.setEnabled(on)
         self.stats.setEnabled(on)
         focus = stats.focus
         self.stats.setText(
-            f"Mostly: <b>{focus.label}</b> ({focus.share:.0%})<br>"
-            f"Entropy {stats.entropy_bits:.2f} bits \u00b7 peak {stats.peak:.2f}"
+            self.tr("Mostly: <b>{focus}</b> ({share})<br>Entropy {entropy} bits \u00b7 peak {peak}").format(
+                focus=focus.label,
+                share=f"{focus.share:.0%}",
+                entropy=f"{stats.entropy_bits:.2f}",
+                peak=f"{stats.peak:.2f}",
+            )
         )
+        head = (
+            self.tr("Head {number}, {name}") if on else self.tr("Head {number}, {name} (switched off)")
+        ).format(number=self.head + 1, name=name)
         self.setToolTip(
-            f"Head {self.head + 1}, {name}{'' if on else ' (switched off)'}. "
-            f"On average a row puts {focus.share:.0%} of its attention on {focus.label}. "
-            f"Mean entropy {stats.entropy_bits:.2f} bits: 0 would be one key per token, "
-            f"{stats.even_bits:.2f} an even spread. Largest single weight {stats.peak:.2f}. "
-            "Click to show this head everywhere."
+            head
+            + ". "
+            + self.tr(
+                "On average a row puts {share} of its attention on {focus}. "
+                "Mean entropy {entropy} bits: 0 would be one key per token, "
+                "{even} an even spread. Largest single weight {peak}. "
+                "Click to show this head everywhere."
+            ).format(
+                share=f"{focus.share:.0%}",
+                focus=focus.label,
+                entropy=f"{stats.entropy_bits:.2f}",
+                even=f"{stats.even_bits:.2f}",
+                peak=f"{stats.peak:.2f}",
+            )
         )
 
     def set_selected(self, selected: bool) -> None:
@@ -123,7 +144,7 @@ class AllHeadsView(QWidget):
         self._session = session
         self._selection = selection
         self.cells: list[HeadCell] = []
-        caption = QLabel(CAPTION)
+        caption = QLabel(QCoreApplication.translate("all_heads_view", CAPTION))
         caption.setWordWrap(True)
         self._grid_host = QWidget()
         self._grid = QGridLayout(self._grid_host)
@@ -137,7 +158,7 @@ class AllHeadsView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(caption)
         layout.addWidget(self._scroll, 1)
-        self.setToolTip(EXPLANATION)
+        self.setToolTip(QCoreApplication.translate("all_heads_view", EXPLANATION))
         session.sigResultChanged.connect(self._redraw)
         selection.sigHeadChanged.connect(self._show_selected)
         self._redraw()

@@ -34,27 +34,31 @@ class CostView(QWidget):
         self.slider.setRange(MIN_N.bit_length() - 1, MAX_N.bit_length() - 1)  # 2^4 .. 2^13
         self.slider.setValue(11)
         self.slider.setPageStep(1)
-        self.slider.setToolTip("The longest sequence to measure: 16 to 8192 tokens.")
+        self.slider.setToolTip(self.tr("The longest sequence to measure: 16 to 8192 tokens."))
         self.n_label = QLabel()
         self.n_label.setMinimumWidth(90)
-        self.weights_check = QCheckBox("Keep every weight (n \u00d7 n per head)")
+        self.weights_check = QCheckBox(self.tr("Keep every weight (n \u00d7 n per head)"))
         self.weights_check.setToolTip(
-            "On: store the whole attention matrix, as the heatmaps need; memory grows as n\u00b2. "
-            f"Off: stream over the keys and keep only the output; memory grows as n. Up to n = "
-            f"{MAX_N_WITH_WEIGHTS} with weights."
+            self.tr(
+                "On: store the whole attention matrix, as the heatmaps need; memory grows as n\u00b2. "
+                "Off: stream over the keys and keep only the output; memory grows as n. Up to n = "
+                "{limit} with weights."
+            ).format(limit=MAX_N_WITH_WEIGHTS)
         )
-        self.measure_button = QPushButton("Measure")
-        self.measure_button.setToolTip("Time the engine on 16, 32, 64, ... tokens up to the slider's n.")
-        self.stop_button = QPushButton("Stop")
-        self.stop_button.setToolTip("Stop after the length being measured now.")
+        self.measure_button = QPushButton(self.tr("Measure"))
+        self.measure_button.setToolTip(
+            self.tr("Time the engine on 16, 32, 64, ... tokens up to the slider's n.")
+        )
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.stop_button.setToolTip(self.tr("Stop after the length being measured now."))
         self.stop_button.setEnabled(False)
-        self.status = QLabel("Press Measure to time attention on longer and longer sequences.")
+        self.status = QLabel(self.tr("Press Measure to time attention on longer and longer sequences."))
         self.status.setWordWrap(True)
 
         self.plot = pg.PlotWidget(background="w")
         self.plot.setLogMode(x=True, y=True)
-        self.plot.setLabel("bottom", "tokens n")
-        self.plot.setLabel("left", "time (s) / memory (MB)")
+        self.plot.setLabel("bottom", self.tr("tokens n"))
+        self.plot.setLabel("left", self.tr("time (s) / memory (MB)"))
         self.plot.showGrid(x=True, y=True, alpha=0.3)
         # One tick per measured length (16, 32, ... 8192) instead of pyqtgraph's crowded
         # minor ticks; on a log axis the tick positions are log10 values.
@@ -65,16 +69,16 @@ class CostView(QWidget):
         self.plot.addLegend(offset=(10, 10))
         self.plot.setMenuEnabled(False)
         self.time_curve = self.plot.plot(
-            [], [], pen=TIME_PEN, symbol="o", symbolBrush=TIME_PEN.color(), name="time (s)"
+            [], [], pen=TIME_PEN, symbol="o", symbolBrush=TIME_PEN.color(), name=self.tr("time (s)")
         )
         self.memory_curve = self.plot.plot(
-            [], [], pen=MEMORY_PEN, symbol="s", symbolBrush=MEMORY_PEN.color(), name="memory (MB)"
+            [], [], pen=MEMORY_PEN, symbol="s", symbolBrush=MEMORY_PEN.color(), name=self.tr("memory (MB)")
         )
         self.fit_label = QLabel()
         self.fit_label.setStyleSheet("font-size: 14pt; font-weight: 600;")
 
         row = QHBoxLayout()
-        row.addWidget(QLabel("Up to n ="))
+        row.addWidget(QLabel(self.tr("Up to n =")))
         row.addWidget(self.slider, 1)
         row.addWidget(self.n_label)
         buttons = QHBoxLayout()
@@ -112,14 +116,25 @@ class CostView(QWidget):
             return
         self.points = []
         self._redraw()
-        self.status.setText(f"Measuring 16 to {self.n_max:,} tokens\u2026 the window stays usable meanwhile.")
+        self.status.setText(
+            self.tr("Measuring 16 to {n} tokens\u2026 the window stays usable meanwhile.").format(
+                n=f"{self.n_max:,}"
+            )
+        )
 
     def _on_measured(self, m: dict) -> None:
         self.points.append(m)
         self._redraw()
-        mode = "with weights" if m["need_weights"] else "output only"
-        peak = f", {m['peak_bytes'] / 1e6:.1f} MB" if m["peak_bytes"] is not None else ""
-        self.status.setText(f"n = {m['n']:,} ({mode}): {m['seconds'] * 1e3:.2f} ms{peak}")
+        mode = self.tr("with weights") if m["need_weights"] else self.tr("output only")
+        peak = ""
+        if m["peak_bytes"] is not None:
+            peak = self.tr(", {megabytes} MB").format(megabytes=f"{m['peak_bytes'] / 1e6:.1f}")
+        self.status.setText(
+            self.tr("n = {n} ({mode}): {milliseconds} ms").format(
+                n=f"{m['n']:,}", mode=mode, milliseconds=f"{m['seconds'] * 1e3:.2f}"
+            )
+            + peak
+        )
 
     def _on_busy(self, busy: bool) -> None:
         self.measure_button.setEnabled(not busy)
@@ -139,11 +154,11 @@ class CostView(QWidget):
         time_fit, memory_fit = self.exponents()
         parts = []
         if time_fit is not None:
-            parts.append(f"time grows as n^{time_fit:.2f}")
+            parts.append(self.tr("time grows as n^{exponent}").format(exponent=f"{time_fit:.2f}"))
         if memory_fit is not None:
-            parts.append(f"memory as n^{memory_fit:.2f}")
+            parts.append(self.tr("memory as n^{exponent}").format(exponent=f"{memory_fit:.2f}"))
         self.fit_label.setText(
-            "; ".join(parts) + ("  (2 means: double n, four times the cost)" if parts else "")
+            "; ".join(parts) + ("  " + self.tr("(2 means: double n, four times the cost)") if parts else "")
         )
 
     def shutdown(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtCore import QCoreApplication, QPoint, QRect, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsView, QWidget
@@ -22,12 +22,22 @@ def export_widget(widget, path) -> Path:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in IMAGE_SUFFIXES:
-        raise ValueError(f"Save the picture as .png or .svg, not {path.name}.")
+        raise ValueError(
+            QCoreApplication.translate(
+                "image_export", "Save the picture as .png or .svg, not {name}."
+            ).format(name=path.name)
+        )
     if widget.width() <= 0 or widget.height() <= 0:
-        raise ValueError("This view is not on screen; show it first, then save it.")
+        raise ValueError(
+            QCoreApplication.translate(
+                "image_export", "This view is not on screen; show it first, then save it."
+            )
+        )
     if suffix == ".png":
         if not widget.grab().save(str(path)):
-            raise OSError(f"Could not write {path}.")
+            raise OSError(
+                QCoreApplication.translate("image_export", "Could not write {path}.").format(path=path)
+            )
     else:
         _paint_svg(widget, path)
     return path
@@ -38,7 +48,9 @@ def _paint_svg(widget, path: Path) -> None:
     generator.setFileName(str(path))
     generator.setSize(QSize(widget.width(), widget.height()))
     generator.setViewBox(QRect(0, 0, widget.width(), widget.height()))
-    generator.setTitle(widget.windowTitle() or "Attention Lab view")
+    generator.setTitle(
+        widget.windowTitle() or QCoreApplication.translate("image_export", "Attention Lab view")
+    )
     painter = QPainter(generator)
     try:
         if isinstance(widget, QGraphicsView):
