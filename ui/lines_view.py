@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -25,7 +25,11 @@ MIN_ROW_HEIGHT = 18
 MARGIN = 12
 OFF_ALPHA = 0.35
 FADED_ALPHA = 0.2
-MODES = {"all": "All heads", "selected": "Selected head only"}
+# Marked for translation (context "lines_view"), translated when the combo is filled.
+MODES = {
+    "all": QT_TRANSLATE_NOOP("lines_view", "All heads"),
+    "selected": QT_TRANSLATE_NOOP("lines_view", "Selected head only"),
+}
 
 
 def head_colour(head: int) -> QColor:
@@ -90,8 +94,10 @@ class LinesCanvas(QWidget):
         self._font = QFont()
         self._font.setPointSize(12)
         self.setToolTip(
-            "Queries on the left, keys on the right. A thicker, darker line means more attention; "
-            "the colour says which head. Hover a token to see only its lines; click a query to select it."
+            self.tr(
+                "Queries on the left, keys on the right. A thicker, darker line means more attention; "
+                "the colour says which head. Hover a token to see only its lines; click a query to select it."
+            )
         )
 
     def set_data(self, tokens, lines: Lines, head_on) -> None:
@@ -205,14 +211,16 @@ class LinesView(QWidget):
         self._selection = selection
         self.mode = QComboBox()
         for key, label in MODES.items():
-            self.mode.addItem(label, key)
+            self.mode.addItem(QCoreApplication.translate("lines_view", label), key)
         self.mode.setToolTip(
-            "Draw the lines of every head at once (one colour per head), or only those of the "
-            "head selected in the heatmap."
+            self.tr(
+                "Draw the lines of every head at once (one colour per head), or only those of the "
+                "head selected in the heatmap."
+            )
         )
         self.legend = QLabel()
         self.legend.setWordWrap(True)
-        self.legend.setToolTip("Which colour is which head. Dashed lines are heads 9-16.")
+        self.legend.setToolTip(self.tr("Which colour is which head. Dashed lines are heads 9-16."))
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.canvas = LinesCanvas()
@@ -220,7 +228,7 @@ class LinesView(QWidget):
         scroll.setWidget(self.canvas)
         scroll.setWidgetResizable(True)
         header = QHBoxLayout()
-        header.addWidget(QLabel("Show"))
+        header.addWidget(QLabel(self.tr("Show")))
         header.addWidget(self.mode)
         header.addStretch(1)
         layout = QVBoxLayout(self)
@@ -251,7 +259,7 @@ class LinesView(QWidget):
         self.canvas.set_data(state.tokens, lines, state.head_mask)
         swatches = []
         for h in heads:
-            off = "" if state.head_mask[h] else " (off)"
+            off = "" if state.head_mask[h] else " " + self.tr("(off)")
             dash = " - -" if h >= len(HEAD_COLOURS) else ""
             swatches.append(
                 f"<span style='color:{HEAD_COLOURS[h % len(HEAD_COLOURS)]}; font-size:16pt'>"
@@ -260,11 +268,14 @@ class LinesView(QWidget):
         self.legend.setText(" &nbsp;&nbsp; ".join(swatches))
         if lines.capped:
             self.note.setText(
-                f"Many tokens: only the {len(lines.weights)} strongest lines are drawn (weight \u2265 "
-                f"{lines.threshold:.2f})."
+                self.tr(
+                    "Many tokens: only the {count} strongest lines are drawn (weight \u2265 {threshold})."
+                ).format(count=len(lines.weights), threshold=f"{lines.threshold:.2f}")
             )
         else:
-            self.note.setText(f"Lines for every weight of at least {MIN_WEIGHT:.2f}.")
+            self.note.setText(
+                self.tr("Lines for every weight of at least {weight}.").format(weight=f"{MIN_WEIGHT:.2f}")
+            )
 
     def _on_query(self, query: int) -> None:
         self.canvas.selected_query = query

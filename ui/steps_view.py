@@ -30,17 +30,21 @@ class StepsView(QWidget):
         self.title.setWordWrap(True)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.restart_button = QPushButton("From step 1")
-        self.restart_button.setToolTip("Hide everything but step 1, to walk a class through the steps.")
-        self.next_button = QPushButton("Next step")
-        self.next_button.setToolTip("Reveal the next step of the calculation.")
-        self.all_button = QPushButton("Show all")
-        self.all_button.setToolTip("Reveal all four steps at once.")
+        self.restart_button = QPushButton(self.tr("From step 1"))
+        self.restart_button.setToolTip(
+            self.tr("Hide everything but step 1, to walk a class through the steps.")
+        )
+        self.next_button = QPushButton(self.tr("Next step"))
+        self.next_button.setToolTip(self.tr("Reveal the next step of the calculation."))
+        self.all_button = QPushButton(self.tr("Show all"))
+        self.all_button.setToolTip(self.tr("Reveal all four steps at once."))
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(False)
         self.browser.setToolTip(
-            "The calculation for the selected token with the actual numbers. Click 'show the sum' "
-            "to see a score worked out term by term."
+            self.tr(
+                "The calculation for the selected token with the actual numbers. Click 'show the sum' "
+                "to see a score worked out term by term."
+            )
         )
         buttons = QHBoxLayout()
         buttons.addWidget(self.restart_button)
@@ -92,14 +96,20 @@ class StepsView(QWidget):
         st = self.steps
         name = snap.state.head_names[head]
         token = st.tokens[st.query]
-        self.title.setText(f"Head {head + 1} ({name}), query '{token}' (token {st.query + 1})")
+        self.title.setText(
+            self.tr("Head {number} ({name}), query '{token}' (token {position})").format(
+                number=head + 1, name=name, token=token, position=st.query + 1
+            )
+        )
         if st.defaulted:
             self.note.setText(
-                f"No token selected, so this shows token 1 ('{token}'). Click a row of the heatmap "
-                "(or a token in the Lines view) to choose another."
+                self.tr(
+                    "No token selected, so this shows token 1 ('{token}'). Click a row of the heatmap "
+                    "(or a token in the Lines view) to choose another."
+                ).format(token=token)
             )
         else:
-            self.note.setText("Click another row of the heatmap to follow a different token.")
+            self.note.setText(self.tr("Click another row of the heatmap to follow a different token."))
         self._render(keep_scroll=False)
 
     def _render(self, keep_scroll: bool) -> None:
