@@ -7,24 +7,32 @@ same total width; its score is the sum of the heads' scores (see
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.analysis import snapshot_head_stats
 from app.comparison import snapshot_comparison
 from ui.heatmap import AttentionHeatmap
 
-CAPTION = (
+# Marked for translation (context "compare_view"), translated where shown.
+CAPTION = QT_TRANSLATE_NOOP(
+    "compare_view",
     "One spotlight or an orchestra? Left: a single head as wide as all the heads together "
     "(its W_Q, W_K, W_V are theirs side by side), so its score is the <i>sum</i> of the heads' "
     "scores and one softmax must blend every relation into one pattern. Right: the selected head, "
-    "free to follow one relation. Both use one colour scale."
+    "free to follow one relation. Both use one colour scale.",
 )
 
 
 def stats_text(stats) -> str:
-    return (
-        f"Mostly: <b>{stats.focus.label}</b> ({stats.focus.share:.0%} of each row) \u00b7 "
-        f"entropy {stats.entropy_bits:.2f} bits \u00b7 peak {stats.peak:.2f}"
+    return QCoreApplication.translate(
+        "compare_view",
+        "Mostly: <b>{focus}</b> ({share} of each row) \u00b7 entropy {entropy} bits \u00b7 peak {peak}",
+    ).format(
+        focus=stats.focus.label,
+        share=f"{stats.focus.share:.0%}",
+        entropy=f"{stats.entropy_bits:.2f}",
+        peak=f"{stats.peak:.2f}",
     )
 
 
@@ -54,14 +62,16 @@ class CompareView(QWidget):
         super().__init__(parent)
         self._session = session
         self._selection = selection
-        self.caption = QLabel(CAPTION)
+        self.caption = QLabel(QCoreApplication.translate("compare_view", CAPTION))
         self.caption.setWordWrap(True)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020;")
         self.message.setVisible(False)
-        self.single = _Panel("The single wide head's attention weights: rows are queries, columns keys.")
-        self.multi = _Panel("The selected head's attention weights, as in the big heatmap.")
+        self.single = _Panel(
+            self.tr("The single wide head's attention weights: rows are queries, columns keys.")
+        )
+        self.multi = _Panel(self.tr("The selected head's attention weights, as in the big heatmap."))
         self._pair = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self._pair.addWidget(self.single, 1)
         self._pair.addWidget(self.multi, 1)
@@ -91,7 +101,7 @@ class CompareView(QWidget):
         try:
             comp = snapshot_comparison(snap)
         except ValueError as exc:  # e.g. the summed scores overflow
-            self.message.setText(f"The single head cannot be computed: {exc}")
+            self.message.setText(self.tr("The single head cannot be computed: {reason}").format(reason=exc))
             self.message.setVisible(True)
             return
         self.message.setVisible(False)
@@ -99,7 +109,11 @@ class CompareView(QWidget):
         head = min(self._selection.head, res.n_heads - 1)
         top = max(float(comp.single.weights.max()), float(res.weights[head].max()))
         tokens = state.tokens
-        self.single.title.setText(f"One head, d_k = {comp.single_width} ({res.n_heads} \u00d7 {state.d_k})")
+        self.single.title.setText(
+            self.tr("One head, d_k = {width} ({heads} \u00d7 {d_k})").format(
+                width=comp.single_width, heads=res.n_heads, d_k=state.d_k
+            )
+        )
         self.single.heatmap.set_matrix(
             comp.single.weights[0],
             tokens,
@@ -110,9 +124,13 @@ class CompareView(QWidget):
             top=top,
         )
         self.single.stats.setText(stats_text(comp.single_stats))
-        off = "" if state.head_mask[head] else " (off)"
-        name = state.head_names[head]
-        self.multi.title.setText(f"Head {head + 1} of {res.n_heads}: {name}{off}, d_k = {state.d_k}")
+        if state.head_mask[head]:
+            title = self.tr("Head {number} of {count}: {name}, d_k = {d_k}")
+        else:
+            title = self.tr("Head {number} of {count}: {name} (off), d_k = {d_k}")
+        self.multi.title.setText(
+            title.format(number=head + 1, count=res.n_heads, name=state.head_names[head], d_k=state.d_k)
+        )
         self.multi.heatmap.set_matrix(
             res.weights[head],
             tokens,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRectF
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QComboBox, QGraphicsRectItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -22,15 +22,26 @@ from ui.token_axis import TokenAxis, link_extents
 
 BAR_COLOUR = QColor(0, 114, 178)  # Okabe-Ito blue
 REPEAT_COLOUR = QColor(213, 94, 0)  # Okabe-Ito vermillion: the repeated word's bars and cells
-SIMILARITY_OF = {"output": "Outputs", "input": "Inputs (word + position)"}
-CAPTION = (
+# Marked for translation (context "context_view"), translated where shown.
+SIMILARITY_OF = {
+    "output": QT_TRANSLATE_NOOP("context_view", "Outputs"),
+    "input": QT_TRANSLATE_NOOP("context_view", "Inputs (word + position)"),
+}
+CAPTION = QT_TRANSLATE_NOOP(
+    "context_view",
     "Bars: how far attention moved each token's vector (the length of output minus input). "
     "Matrix: how alike two tokens' vectors are (cosine similarity: 1 same direction, 0 unrelated, "
-    "-1 opposite). Repeated words are outlined."
+    "-1 opposite). Repeated words are outlined.",
 )
 
 
-IDLE = "Hover a bar or a cell to read its number. Repeated words are outlined in orange."
+IDLE = QT_TRANSLATE_NOOP(
+    "context_view", "Hover a bar or a cell to read its number. Repeated words are outlined in orange."
+)
+
+
+def _translated(text: str) -> str:
+    return QCoreApplication.translate("context_view", text)
 
 
 class ContextView(QWidget):
@@ -43,18 +54,22 @@ class ContextView(QWidget):
         self.callout = QLabel()
         self.callout.setWordWrap(True)
         self.callout.setToolTip(
-            "A word that appears twice starts from the same word vector. With positions on, "
-            "attention can give each occurrence a different output, coloured by its neighbours."
+            self.tr(
+                "A word that appears twice starts from the same word vector. With positions on, "
+                "attention can give each occurrence a different output, coloured by its neighbours."
+            )
         )
         self.which = QComboBox()
         for key, label in SIMILARITY_OF.items():
-            self.which.addItem(label, key)
+            self.which.addItem(_translated(label), key)
         self.which.setToolTip(
-            "Compare tokens after attention (outputs) or before it (inputs: word vector plus position)."
+            self.tr(
+                "Compare tokens after attention (outputs) or before it (inputs: word vector plus position)."
+            )
         )
         header = QHBoxLayout()
         header.addWidget(self.callout, 1)
-        header.addWidget(QLabel("Similarity of"))
+        header.addWidget(QLabel(self.tr("Similarity of")))
         header.addWidget(self.which)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
@@ -71,14 +86,16 @@ class ContextView(QWidget):
         self.bars_plot.invertY(True)
         self.bars_plot.showAxis("top")
         self.bars_plot.hideAxis("bottom")
-        self.bars_plot.getAxis("top").setLabel("moved by attention: \u2016output \u2212 input\u2016")
-        self.bars_plot.setToolTip("Longer bar: attention changed this token's vector more.")
+        self.bars_plot.getAxis("top").setLabel(self.tr("moved by attention: \u2016output \u2212 input\u2016"))
+        self.bars_plot.setToolTip(self.tr("Longer bar: attention changed this token's vector more."))
         self.bars = pg.BarGraphItem(x0=[], y=[], height=[], width=[])
         self.bars_plot.addItem(self.bars)
         self.similarity = MatrixPlot()
         self.similarity.image.setColorMap(colour_map("viridis"))
         self.graphics.addItem(self.similarity, row=0, col=1)
-        self.similarity.setToolTip("Bright: the two tokens' vectors point the same way; dark: less alike.")
+        self.similarity.setToolTip(
+            self.tr("Bright: the two tokens' vectors point the same way; dark: less alike.")
+        )
         self.similarity_bar = pg.ColorBarItem(
             values=(0.0, 1.0), width=16, interactive=False, colorMapMenu=False, colorMap=colour_map("viridis")
         )
@@ -92,8 +109,8 @@ class ContextView(QWidget):
         self.graphics.ci.layout.setColumnStretchFactor(1, 3)
         link_extents([self.bars_plot.getAxis("top"), self.similarity.column_axis])
         self._outlines: list[QGraphicsRectItem] = []
-        self.readout = QLabel(IDLE)
-        self.graphics.setToolTip(CAPTION)
+        self.readout = QLabel(_translated(IDLE))
+        self.graphics.setToolTip(_translated(CAPTION))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(header)
@@ -127,10 +144,12 @@ class ContextView(QWidget):
         # Cosines of these vectors rarely go below 0; spread the colours over what is there.
         low = min(float(matrix.min()), 0.9) if n else 0.0
         self.similarity_bar.setLevels((low, 1.0))
-        self.similarity.column_axis.setLabel(f"cosine similarity of {'inputs' if inputs else 'outputs'}")
+        self.similarity.column_axis.setLabel(
+            self.tr("cosine similarity of inputs") if inputs else self.tr("cosine similarity of outputs")
+        )
         self._outline_repeats(effect.repeats, n)
         self.callout.setText(self.callout_text(effect, snap))
-        self.readout.setText(IDLE)
+        self.readout.setText(_translated(IDLE))
 
     def _outline_repeats(self, repeats, n: int) -> None:
         for item in self._outlines:
@@ -149,38 +168,55 @@ class ContextView(QWidget):
     def callout_text(self, effect, snap) -> str:
         """The first repeated word in detail (the longest: "bank" before "the"), then the others."""
         if not effect.repeats:
-            return "No word appears twice in this sentence; try the Bank preset to compare its two 'bank's."
+            return self.tr(
+                "No word appears twice in this sentence; try the Bank preset to compare its two 'bank's."
+            )
         r = effect.repeats[0]
-        who = f"<b>'{r.text}'</b> (tokens {r.first + 1} and {r.second + 1})"
+        who = self.tr("<b>'{word}'</b> (tokens {first} and {second})").format(
+            word=r.text, first=r.first + 1, second=r.second + 1
+        )
         if r.output_distance < 1e-9:
             why = (
-                "with positions off, attention cannot tell them apart."
+                self.tr("with positions off, attention cannot tell them apart.")
                 if snap.state.positions == "none"
-                else "attention gave both the same output."
+                else self.tr("attention gave both the same output.")
             )
-            text = f"{who}: identical outputs (cosine {r.output_cosine:.2f}): {why}"
+            text = self.tr("{who}: identical outputs (cosine {cosine}): {why}").format(
+                who=who, cosine=f"{r.output_cosine:.2f}", why=why
+            )
         else:
             feature = self._session.source.feature_names(snap.state.d_model)[r.feature]
-            text = (
-                f"{who}: the same word vector going in; coming out their outputs differ "
-                f"(cosine {r.output_cosine:.2f}, distance {r.output_distance:.2f}), most on <i>{feature}</i>."
+            text = self.tr(
+                "{who}: the same word vector going in; coming out their outputs differ "
+                "(cosine {cosine}, distance {distance}), most on <i>{feature}</i>."
+            ).format(
+                who=who, cosine=f"{r.output_cosine:.2f}", distance=f"{r.output_distance:.2f}", feature=feature
             )
         others = ", ".join(f"'{o.text}'" for o in effect.repeats[1:])
-        return text + (f" Also repeated: {others}." if others else "")
+        return text + (" " + self.tr("Also repeated: {words}.").format(words=others) if others else "")
 
     def _on_mouse_moved(self, scene_pos) -> None:
         r, c = self.similarity.cell_at(scene_pos)
         if r >= 0:
             self.readout.setText(
-                f"Cosine similarity of '{self.similarity.rows[r]}' (token {r + 1}) and "
-                f"'{self.similarity.columns[c]}' (token {c + 1}) = {self.similarity.values[r, c]:.2f}"
+                self.tr(
+                    "Cosine similarity of '{first}' (token {i}) and '{second}' (token {j}) = {value}"
+                ).format(
+                    first=self.similarity.rows[r],
+                    i=r + 1,
+                    second=self.similarity.columns[c],
+                    j=c + 1,
+                    value=f"{self.similarity.values[r, c]:.2f}",
+                )
             )
             return
         if self.bars_plot.vb.sceneBoundingRect().contains(scene_pos):
             row = int(np.floor(self.bars_plot.vb.mapSceneToView(scene_pos).y()))
             if 0 <= row < len(self.shift):
                 self.readout.setText(
-                    f"'{self.bar_axis.labels()[row]}' (token {row + 1}) moved {self.shift[row]:.2f}"
+                    self.tr("'{token}' (token {position}) moved {distance}").format(
+                        token=self.bar_axis.labels()[row], position=row + 1, distance=f"{self.shift[row]:.2f}"
+                    )
                 )
                 return
-        self.readout.setText(IDLE)
+        self.readout.setText(_translated(IDLE))

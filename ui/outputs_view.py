@@ -8,19 +8,29 @@ features again. Every matrix is signed: blue negative, white 0, red positive.
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ui.matrix_plot import MatrixPlot
 from ui.token_axis import link_extents
 
 MAX_SEPARATE_HEADS = 4  # beyond this, each head is a block of the concatenation
-CAPTION = (
+# Marked for translation (context "outputs_view"), translated where shown.
+CAPTION = QT_TRANSLATE_NOOP(
+    "outputs_view",
     "Left to right as the data flows: each head's output, the heads side by side "
     "(thick lines between heads), times W_O, gives the output, one row per token with "
     "the named features as columns. Blue is negative, white 0, red positive; each "
-    "matrix has its own scale. Hover a cell to read its number."
+    "matrix has its own scale. Hover a cell to read its number.",
 )
-IDLE = "Blue negative, white 0, red positive (each matrix on its own scale). Hover a cell to read its number."
+IDLE = QT_TRANSLATE_NOOP(
+    "outputs_view",
+    "Blue negative, white 0, red positive (each matrix on its own scale). Hover a cell to read its number.",
+)
+
+
+def _translated(text: str) -> str:
+    return QCoreApplication.translate("outputs_view", text)
 
 
 def concat_labels(n_heads: int, d_k: int) -> list[str]:
@@ -37,8 +47,8 @@ class OutputsView(QWidget):
         self._selection = selection
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
-        self.graphics.setToolTip(CAPTION)
-        self.readout = QLabel(IDLE)
+        self.graphics.setToolTip(_translated(CAPTION))
+        self.readout = QLabel(_translated(IDLE))
         self.readout.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -100,17 +110,17 @@ class OutputsView(QWidget):
         tokens, d_k = state.tokens, state.d_k
         features = self._session.source.feature_names(state.d_model)
         for plot, h in zip(self.head_plots, heads, strict=True):
-            off = " (off)" if not state.head_mask[h] else ""
-            plot.setTitle(f"Head {h + 1}{off}", size="11pt", bold=True, color="#222")
-            plot.name = f"Head {h + 1} output"
+            title = self.tr("Head {number}") if state.head_mask[h] else self.tr("Head {number} (off)")
+            plot.setTitle(title.format(number=h + 1), size="11pt", bold=True, color="#222")
+            plot.name = self.tr("Head {number} output").format(number=h + 1)
             plot.set_matrix(res.head_outputs[h], tokens, [str(e + 1) for e in range(d_k)])
         names = concat_labels(res.n_heads, d_k)
-        self._set(self.concat_plot, "Concatenation", res.concat, tokens, names)
+        self._set(self.concat_plot, self.tr("Concatenation"), res.concat, tokens, names)
         self.concat_plot.mark_columns([h * d_k for h in range(1, res.n_heads)])
         self._set(self.w_o_plot, "W_O", state.w_o, names, features)
-        self._set(self.output_plot, "Output", res.output, tokens, features)
+        self._set(self.output_plot, self.tr("Output"), res.output, tokens, features)
         self._set_stretch(res.n_heads, d_k, state.d_model)
-        self.readout.setText(IDLE)
+        self.readout.setText(_translated(IDLE))
 
     @staticmethod
     def _set(plot: MatrixPlot, title: str, values, rows, cols) -> None:
@@ -137,4 +147,4 @@ class OutputsView(QWidget):
             if r >= 0:
                 self.readout.setText(plot.describe(r, c))
                 return
-        self.readout.setText(IDLE)
+        self.readout.setText(_translated(IDLE))
