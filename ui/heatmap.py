@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem
 
@@ -21,20 +21,22 @@ MAX_LABEL_CHARS = 12
 MAX_ANNOTATED = 24
 MASKED_RGBA = (150, 150, 150, 255)
 SELECTED_ROW_COLOUR = QColor(255, 64, 0)
-HINT = (
+HINT = QT_TRANSLATE_NOOP(
+    "heatmap",
     "Rows are query tokens (who is looking), columns are key tokens (who is looked at). "
     "Brighter means more attention. Grey hatched cells are masked. Click a row to follow "
-    "that token in every view."
+    "that token in every view.",
 )
 
 # Colour maps offered to the user, all running from dark (0) to bright (most). Viridis
 # and Cividis are designed to read the same for people with colour-vision deficiencies.
+# Their names are marked for translation (context "heatmap") and translated where shown.
 COLOUR_MAPS = {
-    "viridis": "Viridis",
-    "cividis": "Cividis",
-    "magma": "Magma",
-    "inferno": "Inferno",
-    "grey": "Grey",
+    "viridis": QT_TRANSLATE_NOOP("heatmap", "Viridis"),
+    "cividis": QT_TRANSLATE_NOOP("heatmap", "Cividis"),
+    "magma": QT_TRANSLATE_NOOP("heatmap", "Magma"),
+    "inferno": QT_TRANSLATE_NOOP("heatmap", "Inferno"),
+    "grey": QT_TRANSLATE_NOOP("heatmap", "Grey"),
 }
 COLOUR_BLIND_SAFE = ("viridis", "cividis", "grey")
 
@@ -89,9 +91,9 @@ class AttentionHeatmap(pg.GraphicsLayoutWidget):
         self._plot.invertY(True)  # query 0 at the top, reading order
         self._plot.showAxis("top")
         self._plot.hideAxis("bottom")
-        self._plot.getAxis("top").setLabel("Key (looked at)")
-        self._plot.getAxis("left").setLabel("Query (looking)")
-        self._plot.setToolTip(HINT)
+        self._plot.getAxis("top").setLabel(self.tr("Key (looked at)"))
+        self._plot.getAxis("left").setLabel(self.tr("Query (looking)"))
+        self._plot.setToolTip(QCoreApplication.translate("heatmap", HINT))
         self._image = pg.ImageItem(axisOrder="row-major")
         self._mask_image = pg.ImageItem(axisOrder="row-major")
         self._hatch = QGraphicsPathItem()
@@ -109,7 +111,7 @@ class AttentionHeatmap(pg.GraphicsLayoutWidget):
         self._bar = None
         if colour_bar:
             self._bar = pg.ColorBarItem(
-                values=(0.0, 1.0), width=18, label="weight", interactive=False, colorMapMenu=False
+                values=(0.0, 1.0), width=18, label=self.tr("weight"), interactive=False, colorMapMenu=False
             )
             self._bar.setImageItem(self._image)
             self.addItem(self._bar, row=0, col=1)
@@ -159,15 +161,19 @@ class AttentionHeatmap(pg.GraphicsLayoutWidget):
 
     def cell_description(self, row: int, col: int) -> str:
         """What hovering cell (row, col) says: the two tokens and the numbers behind the colour."""
-        head = f"Query '{self._rows[row]}' (row {row + 1}) \u2192 key '{self._cols[col]}' (column {col + 1})"
+        head = self.tr("Query '{query}' (row {row}) \u2192 key '{key}' (column {column})").format(
+            query=self._rows[row], row=row + 1, key=self._cols[col], column=col + 1
+        )
         if self._masked.size and self._masked[row, col]:
-            return head + ": masked \u2014 the causal mask hides this key, so its weight is 0."
+            return head + ": " + self.tr("masked \u2014 the causal mask hides this key, so its weight is 0.")
         parts = []
         if self._scores is not None:
-            parts.append(f"raw score q\u00b7k = {self._scores[row, col]:.2f}")
+            parts.append(
+                self.tr("raw score q\u00b7k = {score}").format(score=f"{self._scores[row, col]:.2f}")
+            )
         if self._logits is not None:
-            parts.append(f"scaled logit = {self._logits[row, col]:.2f}")
-        parts.append(f"weight = {self._values[row, col]:.2f}")
+            parts.append(self.tr("scaled logit = {logit}").format(logit=f"{self._logits[row, col]:.2f}"))
+        parts.append(self.tr("weight = {weight}").format(weight=f"{self._values[row, col]:.2f}"))
         return head + ": " + ", ".join(parts)
 
     # --- drawing -------------------------------------------------------------------

@@ -90,4 +90,6 @@ class MatrixPlot(pg.PlotItem):
 
     def describe(self, row: int, col: int) -> str:
         value = self.values[row, col]
-        return f"{self.name}: row '{self.rows[row]}', column '{self.columns[col]}' = {value:.2f}"
+        return self.tr("{matrix}: row '{row}', column '{column}' = {value}").format(
+            matrix=self.name, row=self.rows[row], column=self.columns[col], value=f"{value:.2f}"
+        )

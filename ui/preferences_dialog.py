@@ -6,18 +6,19 @@ when the dialog is accepted; Cancel changes nothing.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QSpinBox
 
 from app.settings import COLORMAPS, THEMES
 from engine.config import CONFIG, cpu_count
+from ui.heatmap import COLOUR_MAPS
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("PreferencesDialog", text)
-
-
-THEME_LABELS = {"light": "Light", "dark": "Dark", "high-contrast": "High contrast"}
+# Marked for translation (context "preferences_dialog"), translated when the combo is filled.
+THEME_LABELS = {
+    "light": QT_TRANSLATE_NOOP("preferences_dialog", "Light"),
+    "dark": QT_TRANSLATE_NOOP("preferences_dialog", "Dark"),
+    "high-contrast": QT_TRANSLATE_NOOP("preferences_dialog", "High contrast"),
+}
 
 
 class PreferencesDialog(QDialog):
@@ -27,35 +28,40 @@ class PreferencesDialog(QDialog):
         super().__init__(parent or window)
         self._window = window
         self._prefs = prefs
-        self.setWindowTitle(_tr("Preferences"))
+        self.setWindowTitle(self.tr("Preferences"))
         self.theme = QComboBox()
         for key in THEMES:
-            self.theme.addItem(_tr(THEME_LABELS[key]), key)
+            self.theme.addItem(QCoreApplication.translate("preferences_dialog", THEME_LABELS[key]), key)
         self.theme.setCurrentIndex(THEMES.index(prefs.theme))
-        self.theme.setToolTip(_tr("Colours of the windows and panels. Plots stay on white in every theme."))
+        self.theme.setToolTip(
+            self.tr("Colours of the windows and panels. Plots stay on white in every theme.")
+        )
         self.font_scale = self._percent_box(
-            prefs.font_scale, _tr("Size of all text outside presentation mode.")
+            prefs.font_scale, self.tr("Size of all text outside presentation mode.")
         )
         self.presentation_scale = self._percent_box(
             prefs.presentation_scale,
-            _tr("Size of all text in presentation mode (F11): big enough for the back row."),
+            self.tr("Size of all text in presentation mode (F11): big enough for the back row."),
         )
         self.colormap = QComboBox()
         for key in COLORMAPS:
-            self.colormap.addItem(key.capitalize(), key)
+            label = COLOUR_MAPS.get(key)
+            self.colormap.addItem(
+                QCoreApplication.translate("heatmap", label) if label else key.capitalize(), key
+            )
         self.colormap.setCurrentIndex(COLORMAPS.index(prefs.colormap))
-        self.colormap.setToolTip(_tr("The colour map the attention heatmap starts with."))
+        self.colormap.setToolTip(self.tr("The colour map the attention heatmap starts with."))
         self.threads = QSpinBox()
         self.threads.setRange(0, cpu_count())
-        self.threads.setSpecialValueText(_tr("all cores"))
+        self.threads.setSpecialValueText(self.tr("all cores"))
         self.threads.setValue(prefs.threads)
-        self.threads.setToolTip(_tr("Threads for long sequences; 'all cores' uses every core."))
+        self.threads.setToolTip(self.tr("Threads for long sequences; 'all cores' uses every core."))
         form = QFormLayout(self)
-        form.addRow(_tr("Theme"), self.theme)
-        form.addRow(_tr("Text size"), self.font_scale)
-        form.addRow(_tr("Presentation text size"), self.presentation_scale)
-        form.addRow(_tr("Colour map"), self.colormap)
-        form.addRow(_tr("Engine threads"), self.threads)
+        form.addRow(self.tr("Theme"), self.theme)
+        form.addRow(self.tr("Text size"), self.font_scale)
+        form.addRow(self.tr("Presentation text size"), self.presentation_scale)
+        form.addRow(self.tr("Colour map"), self.colormap)
+        form.addRow(self.tr("Engine threads"), self.threads)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
