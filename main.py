@@ -82,11 +82,13 @@ def _run_gui(args) -> int:
     from PySide6.QtWidgets import QApplication
 
     from engine import backend
+    from ui.i18n import install_translations
     from ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("AttentionLab")
     app.setApplicationName("Attention Lab")
+    install_translations(app, args.language)  # before any widget is built: they translate as made
     if not args.no_warmup:
         backend.start_warmup()  # the NumPy twin serves until the kernels are ready
     session, lesson = _build_session(args)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 
 from app.version import __version__
 
@@ -21,6 +22,12 @@ def _threads(text: str) -> int:
     return value
 
 
+def _language(text: str) -> str:
+    if not re.fullmatch(r"[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*", text):
+        raise argparse.ArgumentTypeError(f"--language takes a code such as fr, de or pt_BR, not {text!r}")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="attention-lab",
@@ -36,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lesson", metavar="NAME[:STEP]", help="open a guided lesson, e.g. bank or bank:3")
     p.add_argument("--presentation", action="store_true", help="start in presentation mode (F11)")
     p.add_argument("--heads", type=_heads, metavar="N", help="number of attention heads (1-16)")
+    p.add_argument(
+        "--language",
+        type=_language,
+        metavar="CODE",
+        help="language of the window's texts, e.g. fr or pt_BR (default: the system's; en: English)",
+    )
     p.add_argument(
         "--screenshot", metavar="FILE.png", help="render the window offscreen at 1600x1000 and exit"
     )
