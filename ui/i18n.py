@@ -30,16 +30,9 @@ def translations_dir() -> Path:
     return resources_dir() / "translations"
 
 
-def qt_translations_dirs() -> list[Path]:
-    """Folders that may hold Qt's own ``qtbase_*.qm``: Qt's configured one, then PySide6's."""
-    folders = [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))]
-    try:
-        import PySide6
-
-        folders.append(Path(PySide6.__file__).resolve().parent / "Qt" / "translations")
-    except (ImportError, TypeError):  # a frozen build may have no __file__
-        pass
-    return [f for i, f in enumerate(folders) if f.is_dir() and f not in folders[:i]]
+def qt_translations_dir() -> Path:
+    """Where Qt's own ``qtbase_*.qm`` live (PySide6's wheel, or the frozen app's copy)."""
+    return Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
 
 
 def chosen_locale(language: str | None = None) -> QLocale:
@@ -64,18 +57,12 @@ def install_translations(app: QCoreApplication | None = None, language: str | No
     if not needs_translation(locale):
         return []
     loaded = []
-    candidates = [(CATALOGUE, translations_dir())]
-    candidates += [(QT_CATALOGUE, folder) for folder in qt_translations_dirs()]
-    found_qt = False
-    for name, folder in candidates:
-        if name == QT_CATALOGUE and found_qt:
-            continue
+    for name, folder in ((CATALOGUE, translations_dir()), (QT_CATALOGUE, qt_translations_dir())):
         translator = QTranslator(app)
         # Tries each of the locale's UI languages, most specific first: fr_CA, then fr.
         if translator.load(locale, name, "_", str(folder), ".qm") and app.installTranslator(translator):
             _installed.append(translator)
             loaded.append(Path(translator.filePath()))
-            found_qt = found_qt or name == QT_CATALOGUE
     return loaded
 
 
