@@ -186,8 +186,8 @@ def _wrappers(tree: ast.AST) -> set[str]:
 
 
 def test_no_literal_goes_through_a_wrapper():
-    """A helper that translates its parameter only serves texts marked with QT_TRANSLATE_NOOP:
-    lupdate finds a text only where it is written inside tr()/translate() or the marker."""
+    """No literal is passed to a translating helper, where lupdate cannot find it."""
+    # A helper that translates its parameter may only serve QT_TRANSLATE_NOOP-marked texts.
     found = []
     for path in sorted(UI.glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -234,8 +234,7 @@ def _marked(text: str) -> bool:
 
 
 def test_visible_texts_come_out_translated(marking_window):
-    """Menus, a dock title, the controls' group boxes, a tooltip and the heatmap's caption
-    and axis label all pass through the installed translator."""
+    """Menus, docks, group boxes, a tooltip and the heatmap's texts pass through the translator."""
     from PySide6.QtWidgets import QGroupBox
 
     win = marking_window
