@@ -13,6 +13,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRectF, Qt, Sign
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from app.analysis import snapshot_head_stats
+from ui import lazy_view
 from ui.heatmap import MASKED_RGBA, colour_map
 
 OFF_OPACITY = 0.3
@@ -159,9 +160,9 @@ class AllHeadsView(QWidget):
         layout.addWidget(caption)
         layout.addWidget(self._scroll, 1)
         self.setToolTip(QCoreApplication.translate("all_heads_view", EXPLANATION))
-        session.sigResultChanged.connect(self._redraw)
+        lazy_view.connect_redraw(self, session.sigResultChanged, self._redraw)
         selection.sigHeadChanged.connect(self._show_selected)
-        self._redraw()
+        lazy_view.request(self, self._redraw)
 
     def _redraw(self, *_) -> None:
         snap = self._session.snapshot

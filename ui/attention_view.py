@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from ui import lazy_view
 from ui.heatmap import COLOUR_BLIND_SAFE, COLOUR_MAPS, AttentionHeatmap
 
 # Marked for translation (context "attention_view"), translated where shown.
@@ -70,10 +71,10 @@ class AttentionView(QWidget):
         )
         self.heatmap.sigRowClicked.connect(selection.set_query)
         self.heatmap.sigCellHovered.connect(self._on_hovered)
-        session.sigResultChanged.connect(self._redraw)
-        selection.sigHeadChanged.connect(self._redraw)
+        lazy_view.connect_redraw(self, session.sigResultChanged, self._redraw)
+        lazy_view.connect_redraw(self, selection.sigHeadChanged, self._redraw)
         selection.sigQueryChanged.connect(self.heatmap.set_selected_row)
-        self._redraw()
+        lazy_view.request(self, self._redraw)
         self.heatmap.set_selected_row(selection.query)
 
     def _redraw(self, *_) -> None:

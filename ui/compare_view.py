@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.analysis import snapshot_head_stats
 from app.comparison import snapshot_comparison
+from ui import lazy_view
 from ui.heatmap import AttentionHeatmap
 
 # Marked for translation (context "compare_view"), translated where shown.
@@ -82,9 +83,9 @@ class CompareView(QWidget):
         for panel in (self.single, self.multi):
             panel.heatmap.sigRowClicked.connect(selection.set_query)
             selection.sigQueryChanged.connect(panel.heatmap.set_selected_row)
-        session.sigResultChanged.connect(self._redraw)
-        selection.sigHeadChanged.connect(self._redraw)
-        self._redraw()
+        lazy_view.connect_redraw(self, session.sigResultChanged, self._redraw)
+        lazy_view.connect_redraw(self, selection.sigHeadChanged, self._redraw)
+        lazy_view.request(self, self._redraw)
 
     def resizeEvent(self, event) -> None:
         """Side by side when wide, one above the other in a tall narrow dock."""

@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QComboBox, QGraphicsRectItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.analysis import snapshot_context_effect
+from ui import lazy_view
 from ui.heatmap import colour_map, short_label
 from ui.matrix_plot import MatrixPlot
 from ui.token_axis import TokenAxis, link_extents
@@ -119,8 +120,8 @@ class ContextView(QWidget):
         self.shift = np.zeros(0)
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.which.currentIndexChanged.connect(self._redraw)
-        session.sigResultChanged.connect(self._redraw)
-        self._redraw()
+        lazy_view.connect_redraw(self, session.sigResultChanged, self._redraw)
+        lazy_view.request(self, self._redraw)
 
     def _redraw(self, *_) -> None:
         snap = self._session.snapshot

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import lazy_view
 from ui.signed_heatmap import SignedHeatmap
 
 
@@ -70,8 +71,8 @@ class EmbeddingView(QWidget):
         self.value_box.valueChanged.connect(self._on_value)
         self.value_box.editingFinished.connect(session.end_merge)
         self.reset.clicked.connect(self._on_reset)
-        session.sigResultChanged.connect(self._redraw)
-        self._redraw()
+        lazy_view.connect_redraw(self, session.sigResultChanged, self._redraw)
+        lazy_view.request(self, self._redraw)
 
     def _redraw(self, *_) -> None:
         snap = self._session.snapshot

@@ -13,6 +13,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF,
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from ui import lazy_view
 from ui.heatmap import short_label
 
 # Okabe & Ito's palette, readable with the common colour-vision deficiencies; heads
@@ -238,10 +239,10 @@ class LinesView(QWidget):
         layout.addWidget(self.note)
         self.mode.currentIndexChanged.connect(self._redraw)
         self.canvas.sigQueryClicked.connect(selection.set_query)
-        session.sigResultChanged.connect(self._redraw)
-        selection.sigHeadChanged.connect(self._redraw)
+        lazy_view.connect_redraw(self, session.sigResultChanged, self._redraw)
+        lazy_view.connect_redraw(self, selection.sigHeadChanged, self._redraw)
         selection.sigQueryChanged.connect(self._on_query)
-        self._redraw()
+        lazy_view.request(self, self._redraw)
         self._on_query(selection.query)
 
     def shown_heads(self, n_heads: int) -> list[int]:

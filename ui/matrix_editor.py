@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import shapes
+from ui import lazy_view
 from ui.signed_heatmap import SignedHeatmap
 
 # The explainer's three questions, and what W_O does, in the words the app shows:
@@ -156,9 +157,9 @@ class MatrixEditor(QWidget):
         self.value_box.editingFinished.connect(session.end_merge)
         self.slider.valueChanged.connect(self._on_slider)
         self.slider.sliderReleased.connect(session.end_merge)
-        session.sigStateChanged.connect(self._redraw)
-        selection.sigHeadChanged.connect(self._redraw)
-        self._redraw()
+        lazy_view.connect_redraw(self, session.sigStateChanged, self._redraw)
+        lazy_view.connect_redraw(self, selection.sigHeadChanged, self._redraw)
+        lazy_view.request(self, self._redraw)
 
     # --- what is shown -----------------------------------------------------------------
 

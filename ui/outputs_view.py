@@ -11,6 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from ui import lazy_view
 from ui.matrix_plot import MatrixPlot
 from ui.token_axis import link_extents
 
@@ -60,9 +61,9 @@ class OutputsView(QWidget):
         self.output_plot: MatrixPlot | None = None
         self._shape_key = None
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
-        session.sigResultChanged.connect(self._redraw)
-        selection.sigHeadChanged.connect(self._redraw)
-        self._redraw()
+        lazy_view.connect_redraw(self, session.sigResultChanged, self._redraw)
+        lazy_view.connect_redraw(self, selection.sigHeadChanged, self._redraw)
+        lazy_view.request(self, self._redraw)
 
     def plots(self) -> list[MatrixPlot]:
         return [*self.head_plots, self.concat_plot, self.w_o_plot, self.output_plot]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from app.steps import snapshot_steps
+from ui import lazy_view
 from ui.steps_html import STEP_TITLES, steps_html
 
 N_STEPS = len(STEP_TITLES)
@@ -60,10 +61,11 @@ class StepsView(QWidget):
         self.next_button.clicked.connect(lambda: self.reveal(self.revealed + 1))
         self.all_button.clicked.connect(lambda: self.reveal(N_STEPS))
         self.browser.anchorClicked.connect(self._on_link)
-        session.sigResultChanged.connect(self._on_result)
-        selection.sigHeadChanged.connect(self._redraw)
-        selection.sigQueryChanged.connect(self._redraw)
-        self._redraw()
+        # One slot for all three, so a new result and a new selection in one turn rebuild
+        # the text once (and not at all while the panel is hidden).
+        for signal in (session.sigResultChanged, selection.sigHeadChanged, selection.sigQueryChanged):
+            lazy_view.connect_redraw(self, signal, self._on_result)
+        lazy_view.request(self, self._on_result)
 
     def reveal(self, count: int) -> None:
         """Show the first ``count`` steps (1-4)."""

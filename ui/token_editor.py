@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.state import MAX_TOKENS
+from ui import lazy_view
 
 
 class TokenEditor(QWidget):
@@ -88,9 +89,9 @@ class TokenEditor(QWidget):
         self.list.itemChanged.connect(lambda _item: self._write_back("Edit token"))
         self.list.model().rowsMoved.connect(lambda *_: self._write_back("Move token"))
         self.list.currentRowChanged.connect(selection.set_query)
-        session.sigStateChanged.connect(self._redraw)
+        lazy_view.connect_redraw(self, session.sigStateChanged, self._redraw)
         selection.sigQueryChanged.connect(self._on_query_selected)
-        self._redraw()
+        lazy_view.request(self, self._redraw)
 
     def tokens(self) -> list[str]:
         return [self.list.item(i).text() for i in range(self.list.count())]
@@ -139,6 +140,7 @@ class TokenEditor(QWidget):
             self._show(str(exc))
             return
         self._show("")
+        lazy_view.flush(self)  # the new chip must exist before it is opened for editing
         self.list.setCurrentRow(at)
         self.list.editItem(self.list.item(at))
 
