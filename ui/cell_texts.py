@@ -1,20 +1,23 @@
 """Numbers written in the cells of a heatmap, drawn by one item in one pass.
 
 A pyqtgraph TextItem per cell costs a graphics item each (169 for 13 tokens, 4096 for
-64), which made building a heatmap slow. This item paints every number itself, in
-screen pixels, in the largest font (up to a base size) that fits the cells on screen,
-and writes nothing when even the smallest does not fit.
+64), which made building a heatmap slow, and rewriting them all on every edit slower
+still. This item paints every number itself, in screen pixels, in the largest font (up
+to a base size) that fits the cells on screen, and writes nothing when even the
+smallest does not fit. With ``min_cell`` it follows a simpler rule instead (the signed
+heatmaps'): the base size whenever a cell is at least that many pixels, else nothing.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QStaticText, QTransform
 from PySide6.QtWidgets import QGraphicsItem
 
 from ui.theme import scaled_points
 
 MIN_POINT_SIZE = 8
+MAX_CACHED_TEXTS = 4096  # laid-out numbers kept between paints (a heatmap repeats "0.00" often)
 DARK = QColor(20, 20, 20)
 LIGHT = QColor(245, 245, 245)
 
@@ -22,7 +25,14 @@ LIGHT = QColor(245, 245, 245)
 class CellTexts(QGraphicsItem):
     """Text centred in each unit cell (column c, row r) of a matrix drawn at (0, 0)."""
 
-    def __init__(self, point_size: int = 11, parent=None):
+    def __init__(
+        self,
+        point_size: int = 11,
+        parent=None,
+        *,
+        min_cell: tuple[float, float] | None = None,
+        light: QColor = LIGHT,
+    ):
         super().__init__(parent)
         self._texts: list[str] = []
         self._dark: list[bool] = []
@@ -30,6 +40,12 @@ class CellTexts(QGraphicsItem):
         self._font = QFont()
         self._font.setPointSize(point_size)
         self._sample = "0.00"
+        self._min_cell = min_cell
+        self._light = QColor(light)
+        # Each distinct number laid out once per font and drawn as a QStaticText: laying
+        # out 256 strings on every paint cost more than painting them.
+        self._static: dict[str, QStaticText] = {}
+        self._static_font: QFont | None = None
         self.setZValue(5)
 
     @property
@@ -42,8 +58,12 @@ class CellTexts(QGraphicsItem):
 
     def set_cells(self, texts, dark, shape: tuple[int, int], sample: str = "0.00") -> None:
         """``texts`` and ``dark`` (dark text on a bright cell) row by row for a ``shape`` matrix."""
-        self.prepareGeometryChange()
-        self._texts, self._dark = list(texts), [bool(d) for d in dark]
+        texts, dark, shape = list(texts), [bool(d) for d in dark], tuple(shape)
+        if (texts, dark, shape, sample) == (self._texts, self._dark, self._shape, self._sample):
+            return  # nothing to repaint
+        if shape != self._shape:
+            self.prepareGeometryChange()
+        self._texts, self._dark = texts, dark
         self._shape = shape
         self._sample = sample
         self.update()
@@ -53,9 +73,14 @@ class CellTexts(QGraphicsItem):
 
     def fitting_font(self, cell_width: float, cell_height: float) -> QFont | None:
         """The largest font up to the base size whose sample number fits a cell, or None."""
+        font = QFont(self._font)
+        if self._min_cell is not None:
+            if cell_width < self._min_cell[0] or cell_height < self._min_cell[1]:
+                return None
+            font.setPointSize(scaled_points(self._font.pointSize()))
+            return font
         # Both ends grow with the presentation font scale: a number is either readable
         # from the back row or not written at all.
-        font = QFont(self._font)
         for size in range(scaled_points(self._font.pointSize()), scaled_points(MIN_POINT_SIZE) - 1, -1):
             font.setPointSize(size)
             fm = QFontMetricsF(font)
@@ -75,12 +100,33 @@ class CellTexts(QGraphicsItem):
         font = self.fitting_font(abs(cell.width()), abs(cell.height()))
         if font is None:
             return
+        if font != self._static_font or len(self._static) > MAX_CACHED_TEXTS:
+            self._static, self._static_font = {}, QFont(font)
         painter.save()
         painter.resetTransform()  # draw in screen pixels so the text keeps its size
         painter.setFont(font)
-        flags = int(Qt.AlignmentFlag.AlignCenter)
+        # Centred in each cell as drawText(rect, AlignCenter) would place it.
+        pens = (self._light, DARK)
+        current = None
         for idx, text in enumerate(self._texts):
+            static = self._static.get(text)
+            if static is None:
+                static = self._static[text] = _laid_out(text, font)
+            dark = self._dark[idx]
+            if dark is not current:
+                painter.setPen(pens[dark])
+                current = dark
             r, c = divmod(idx, n_cols)
-            painter.setPen(DARK if self._dark[idx] else LIGHT)
-            painter.drawText(transform.mapRect(QRectF(c, r, 1, 1)), flags, text)
+            centre = transform.mapRect(QRectF(c, r, 1, 1)).center()
+            size = static.size()
+            painter.drawStaticText(
+                QPointF(centre.x() - size.width() / 2, centre.y() - size.height() / 2), static
+            )
         painter.restore()
+
+
+def _laid_out(text: str, font: QFont) -> QStaticText:
+    static = QStaticText(text)
+    static.setTextFormat(Qt.TextFormat.PlainText)
+    static.prepare(QTransform(), font)
+    return static

@@ -12,6 +12,7 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPen
 from PySide6.QtWidgets import QGraphicsRectItem
 
+from ui.cell_texts import CellTexts
 from ui.heatmap import axis_ticks
 
 DIVERGING = pg.ColorMap([0.0, 0.5, 1.0], [(33, 102, 172), (247, 247, 247), (178, 24, 43)])
@@ -19,6 +20,8 @@ MAX_ANNOTATED_CELLS = 400
 COLUMN_LABEL_CHARS = 6
 MIN_LABEL_PIXELS = 9  # below this many pixels per character, column names are abbreviated further
 MIN_CELL_FOR_NUMBER = (26, 13)  # (width, height) in pixels a cell needs to show its number
+NUMBER_POINT_SIZE = 9
+STRONG_TEXT = QColor(250, 250, 250)  # on the dark ends of the scale
 
 
 def compact_number(v: float) -> str:
@@ -113,10 +116,15 @@ class SignedHeatmap(pg.GraphicsLayoutWidget):
         self._outline.setVisible(False)
         self._plot.addItem(self._outline)
         self._annotate = annotate
-        self._texts: list[pg.TextItem] = []
+        # Every number painted by one item, in one pass (a TextItem per cell cost ~2 ms
+        # per hundred cells on each edit, and seconds to build at start-up).
+        self._numbers = CellTexts(NUMBER_POINT_SIZE, min_cell=MIN_CELL_FOR_NUMBER, light=STRONG_TEXT)
+        self._plot.addItem(self._numbers)
         self._last_dragged = None
         self.values = np.zeros((0, 0))
+        self._rows: list[str] = []
         self._cols: list[str] = []
+        self._column_ticks = None
         self.limit = 1.0
         font = QFont()
         font.setPointSize(11)
@@ -130,13 +138,23 @@ class SignedHeatmap(pg.GraphicsLayoutWidget):
     def set_matrix(self, values, rows, cols, *, limit: float | None = None) -> None:
         """Show ``values``; the colour scale runs from -limit to +limit (default: largest |value|)."""
         values = np.asarray(values, dtype=float)
-        self.values = values
         n_rows, n_cols = values.shape
         peak = float(np.abs(values).max()) if values.size else 0.0
-        self.limit = limit if limit is not None else max(peak, 1e-9)
+        limit = limit if limit is not None else max(peak, 1e-9)
+        if (
+            limit == self.limit
+            and (list(rows), list(cols)) == (self._rows, self._cols)
+            and np.array_equal(values, self.values)
+        ):
+            return  # unchanged (another head's or matrix's edit): nothing to repaint
+        self.values = values
+        self.limit = limit
         self._image.setImage(values, levels=(-self.limit, self.limit))
         self._image.setRect(QRectF(0, 0, n_cols, n_rows))
-        self._plot.getAxis("left").setTicks(axis_ticks(rows))
+        rows = list(rows)
+        if rows != self._rows:  # new ticks make the axis measure every label again
+            self._rows = rows
+            self._plot.getAxis("left").setTicks(axis_ticks(rows))
         self._cols = list(cols)
         self._label_columns()
         self._plot.setRange(xRange=(0, n_cols), yRange=(0, n_rows), padding=0)
@@ -148,13 +166,15 @@ class SignedHeatmap(pg.GraphicsLayoutWidget):
         pixels = self._plot.vb.width() / n_cols if self._plot.vb.width() > 0 else 60
         chars = max(3, min(COLUMN_LABEL_CHARS, int(pixels // MIN_LABEL_PIXELS)))
         short = [c if len(c) <= chars else c[:chars] for c in self._cols]
-        self._plot.getAxis("top").setTicks([[(i + 0.5, t) for i, t in enumerate(short)]])
+        ticks = [[(i + 0.5, t) for i, t in enumerate(short)]]
+        if ticks != self._column_ticks:
+            self._column_ticks = ticks
+            self._plot.getAxis("top").setTicks(ticks)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        if hasattr(self, "_plot"):  # pyqtgraph resizes once before __init__ is done
+        if hasattr(self, "_numbers"):  # pyqtgraph resizes once before __init__ is done
             self._label_columns()
-            self._draw_numbers()
 
     def _cells_fit_numbers(self) -> bool:
         n_rows, n_cols = self.values.shape
@@ -171,28 +191,16 @@ class SignedHeatmap(pg.GraphicsLayoutWidget):
             self._outline.setRect(QRectF(col, row, 1, 1))
 
     def cell_texts(self) -> list[str]:
-        return [t.textItem.toPlainText() for t in self._texts if t.isVisible()]
+        """The numbers written in the cells now (none when the cells are too small)."""
+        return self._numbers.texts if self._cells_fit_numbers() else []
 
     def _draw_numbers(self) -> None:
+        """Hand the numbers to the painting item; whether they fit is decided as it paints."""
         n_rows, n_cols = self.values.shape
-        fits = self._annotate and n_rows * n_cols <= MAX_ANNOTATED_CELLS and self._cells_fit_numbers()
-        needed = n_rows * n_cols if fits else 0
-        while len(self._texts) < needed:
-            item = pg.TextItem(anchor=(0.5, 0.5), color=(20, 20, 20))
-            small = QFont(self._font)
-            small.setPointSize(9)
-            item.setFont(small)
-            self._plot.addItem(item)
-            self._texts.append(item)
-        for idx, item in enumerate(self._texts):
-            if idx >= needed:
-                item.setVisible(False)
-                continue
-            r, c = divmod(idx, n_cols)
-            v = self.values[r, c]
-            item.setText(compact_number(v))
-            # White text on the dark ends of the scale, dark text near zero.
-            strong = abs(v) > 0.6 * self.limit
-            item.setColor(QColor(250, 250, 250) if strong else QColor(20, 20, 20))
-            item.setPos(c + 0.5, r + 0.5)
-            item.setVisible(True)
+        if not self._annotate or n_rows * n_cols > MAX_ANNOTATED_CELLS:
+            self._numbers.clear()
+            return
+        flat = self.values.ravel()
+        # White text on the dark ends of the scale, dark text near zero.
+        dark = np.abs(flat) <= 0.6 * self.limit
+        self._numbers.set_cells([compact_number(v) for v in flat], dark, (n_rows, n_cols))
