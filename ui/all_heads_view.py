@@ -83,17 +83,29 @@ class HeadCell(QFrame):
         layout.addWidget(self.title)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.stats)
+        self.selected: bool | None = None
+        # What the plot shows now: an edit that leaves this head alone repaints nothing.
+        self._weights: np.ndarray | None = None
+        self._masked: np.ndarray | None = None
         self.set_selected(False)
 
     def show_head(self, weights, masked, name: str, on: bool, stats) -> None:
         n_rows, n_cols = weights.shape
-        self.image.setImage(weights, levels=(0.0, max(float(weights.max()), 0.05)))
-        self.image.setRect(QRectF(0, 0, n_cols, n_rows))
-        overlay = np.zeros((n_rows, n_cols, 4), dtype=np.ubyte)
-        overlay[masked] = MASKED_RGBA
-        self.mask_image.setImage(overlay, levels=(0, 255))
-        self.mask_image.setRect(QRectF(0, 0, n_cols, n_rows))
-        self.plot.setRange(xRange=(0, n_cols), yRange=(0, n_rows), padding=0)
+        if self._weights is None or not np.array_equal(self._weights, weights):
+            self._weights = np.array(weights)
+            self.image.setImage(self._weights, levels=(0.0, max(float(weights.max()), 0.05)))
+        if self._masked is None or self._masked.shape != masked.shape:
+            rect = QRectF(0, 0, n_cols, n_rows)
+            self.image.setRect(rect)
+            self.mask_image.setRect(rect)
+            self.plot.setRange(xRange=(0, n_cols), yRange=(0, n_rows), padding=0)
+        if self._masked is None or not np.array_equal(self._masked, masked):
+            self._masked = np.array(masked, dtype=bool)
+            overlay = np.zeros((n_rows, n_cols, 4), dtype=np.ubyte)
+            overlay[self._masked] = MASKED_RGBA
+            self.mask_image.setImage(overlay, levels=(0, 255))
+            # A transparent layer would still be blended over the whole plot on every paint.
+            self.mask_image.setVisible(bool(self._masked.any()))
         self.image.setOpacity(1.0 if on else OFF_OPACITY)
         self.title.setText(f"{self.head + 1}: {name}" + ("" if on else " " + self.tr("(off)")))
         self.title.setEnabled(on)
@@ -110,7 +122,7 @@ class HeadCell(QFrame):
         head = (
             self.tr("Head {number}, {name}") if on else self.tr("Head {number}, {name} (switched off)")
         ).format(number=self.head + 1, name=name)
-        self.setToolTip(
+        tip = (
             head
             + ". "
             + self.tr(
@@ -126,8 +138,12 @@ class HeadCell(QFrame):
                 peak=f"{stats.peak:.2f}",
             )
         )
+        if tip != self.toolTip():  # every new tooltip re-polishes the styled cell
+            self.setToolTip(tip)
 
     def set_selected(self, selected: bool) -> None:
+        if selected == self.selected:
+            return  # a new style sheet re-polishes the whole cell
         self.selected = selected
         border = "3px solid #ff4000" if selected else "1px solid #bbbbbb"
         self.setStyleSheet(f"QFrame#headCell {{ border: {border}; border-radius: 4px; }}")
@@ -145,6 +161,7 @@ class AllHeadsView(QWidget):
         self._session = session
         self._selection = selection
         self.cells: list[HeadCell] = []
+        self._spare: list[HeadCell] = []  # cells of heads taken away, hidden (see _set_cell_count)
         caption = QLabel(QCoreApplication.translate("all_heads_view", CAPTION))
         caption.setWordWrap(True)
         self._grid_host = QWidget()
@@ -170,22 +187,32 @@ class AllHeadsView(QWidget):
             return
         res, state = snap.result, snap.state
         if len(self.cells) != res.n_heads:
-            self._rebuild(res.n_heads)
+            self._set_cell_count(res.n_heads)
         stats = snapshot_head_stats(snap)
         masked = res.masked
         for h, cell in enumerate(self.cells):
             cell.show_head(res.weights[h], masked[h], state.head_names[h], bool(state.head_mask[h]), stats[h])
         self._show_selected(self._selection.head)
 
-    def _rebuild(self, n_heads: int) -> None:
-        for cell in self.cells:
+    def _set_cell_count(self, n_heads: int) -> None:
+        """Keep the cells of the heads that stay; add or take away the others.
+
+        A cell holds a plot widget that takes tens of milliseconds to build, so the cells
+        taken away are kept, hidden, for when the head slider comes back.
+        """
+        for cell in self.cells[n_heads:]:
             self._grid.removeWidget(cell)
-            cell.hide()  # at once: deleteLater waits for the event loop
-            cell.deleteLater()
-        self.cells = []
-        for h in range(n_heads):
-            cell = HeadCell(h)
-            cell.sigClicked.connect(self._selection.set_head)
+            cell.hide()  # at once, so no cell of a head that is gone stays on screen
+            self._spare.append(cell)
+        del self.cells[n_heads:]
+        self._spare.sort(key=lambda c: c.head)
+        while len(self.cells) < n_heads:
+            h = len(self.cells)
+            if self._spare and self._spare[0].head == h:
+                cell = self._spare.pop(0)
+            else:
+                cell = HeadCell(h)
+                cell.sigClicked.connect(self._selection.set_head)
             self.cells.append(cell)
         self._columns = 0
         self._place_cells()
@@ -202,6 +229,7 @@ class AllHeadsView(QWidget):
             self._grid.setColumnStretch(c, 0)
         for h, cell in enumerate(self.cells):
             self._grid.addWidget(cell, h // cols, h % cols)
+            cell.setVisible(True)  # a spare cell coming back was hidden
         self._grid.setColumnStretch(cols, 1)  # spare width stays on the right
 
     def resizeEvent(self, event) -> None:

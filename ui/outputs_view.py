@@ -104,7 +104,9 @@ class OutputsView(QWidget):
             return
         res, state = snap.result, snap.state
         heads = self.shown_heads(res.n_heads)
-        key = (len(heads), res.n_heads)
+        # Rebuilt only when the number of plots changes (building them costs ~100 ms);
+        # titles, values, head boundaries and widths are set on every redraw below.
+        key = len(heads)
         if key != self._shape_key:
             self._build(len(heads))
             self._shape_key = key
