@@ -89,7 +89,8 @@ class AttentionView(QWidget):
         )
         purpose = state.head_purposes[head]
         self.caption.setText(purpose or _translated(READING_HINT))
-        self.caption.setToolTip(_translated(READING_HINT))
+        if self.caption.toolTip() != _translated(READING_HINT):  # a new tooltip costs an event
+            self.caption.setToolTip(_translated(READING_HINT))
         self.heatmap.set_matrix(
             res.weights[head],
             state.tokens,

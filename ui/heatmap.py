@@ -197,35 +197,53 @@ class AttentionHeatmap(pg.GraphicsLayoutWidget):
         """
         values = np.asarray(values, dtype=float)
         n_rows, n_cols = values.shape
-        self._values = values
-        self._masked = np.zeros(values.shape, bool) if masked is None else np.asarray(masked, bool)
-        self._scores = None if scores is None else np.asarray(scores, dtype=float)
-        self._logits = None if logits is None else np.asarray(logits, dtype=float)
-        self._rows, self._cols = tuple(rows), tuple(cols)
+        same_shape = values.shape == self._values.shape
+        masked = np.zeros(values.shape, bool) if masked is None else np.asarray(masked, bool)
+        same_mask = same_shape and np.array_equal(masked, self._masked)
+        rows, cols = tuple(rows), tuple(cols)
         # The colour scale runs from 0 to the largest weight shown: weights of a dozen
         # tokens rarely pass 0.5, and a fixed 0..1 scale would paint them all dark.
         if top is None:
             top = float(np.nanmax(values)) if values.size else 1.0
-        self._top = max(top, 0.05)
+        top = max(top, 0.05)
+        self._scores = None if scores is None else np.asarray(scores, dtype=float)
+        self._logits = None if logits is None else np.asarray(logits, dtype=float)
+        self._hovered = (-1, -1)
+        if (
+            same_mask
+            and top == self._top
+            and (rows, cols) == (self._rows, self._cols)
+            and np.array_equal(values, self._values)
+        ):
+            return  # what is on screen already (another head changed): nothing to repaint
+        self._values = values
+        self._masked = masked
+        self._rows, self._cols = rows, cols
+        self._top = top
         self._image.setImage(values, autoLevels=False, levels=(0.0, self._top))
         if self._bar is not None:
             self._bar.setLevels((0.0, self._top))
-        rect = QRectF(0, 0, n_cols, n_rows)
-        self._image.setRect(rect)
-        overlay = np.zeros((n_rows, n_cols, 4), dtype=np.ubyte)
-        overlay[self._masked] = MASKED_RGBA
-        self._mask_image.setImage(overlay, levels=(0, 255))
-        self._mask_image.setRect(rect)
-        path = QPainterPath()
-        for r, c in zip(*np.nonzero(self._masked), strict=True):
-            path.addRect(QRectF(float(c), float(r), 1.0, 1.0))
-        self._hatch.setPath(path)
-        self._plot.setRange(xRange=(0, n_cols), yRange=(0, n_rows), padding=0)
+        if not same_mask:  # the mask changes with the causal switch and the sizes only
+            rect = QRectF(0, 0, n_cols, n_rows)
+            self._image.setRect(rect)
+            # Without masked cells the grey layer would blend a transparent picture over
+            # the whole heatmap on every paint: it is hidden instead.
+            any_masked = bool(self._masked.any())
+            self._mask_image.setVisible(any_masked)
+            self._hatch.setVisible(any_masked)
+            overlay = np.zeros((n_rows, n_cols, 4), dtype=np.ubyte)
+            overlay[self._masked] = MASKED_RGBA
+            self._mask_image.setImage(overlay, levels=(0, 255))
+            self._mask_image.setRect(rect)
+            path = QPainterPath()
+            for r, c in zip(*np.nonzero(self._masked), strict=True):
+                path.addRect(QRectF(float(c), float(r), 1.0, 1.0))
+            self._hatch.setPath(path)
+            self._plot.setRange(xRange=(0, n_cols), yRange=(0, n_rows), padding=0)
         self._plot.getAxis("left").set_labels([short_label(t) for t in self._rows])
         self._plot.getAxis("top").set_labels([short_label(t) for t in self._cols])
         self._annotate()
         self.set_selected_row(self._selected_row if self._selected_row < n_rows else -1)
-        self._hovered = (-1, -1)
 
     def set_colormap(self, name: str) -> None:
         """Recolour with one of :data:`COLOUR_MAPS` (the numbers stay the same)."""

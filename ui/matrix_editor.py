@@ -184,13 +184,17 @@ class MatrixEditor(QWidget):
         self._show_cell_value()
         state = self._session.state
         head = self._head()
-        old = self.copy_combo.blockSignals(True)
-        self.copy_combo.clear()
-        self.copy_combo.addItem(self.tr("(choose a head)"), -1)
-        for i, n in enumerate(state.head_names):
-            if i != head:
-                self.copy_combo.addItem(f"{i + 1}: {n}", i)
-        self.copy_combo.blockSignals(old)
+        items = [(self.tr("(choose a head)"), -1)]
+        items += [(f"{i + 1}: {n}", i) for i, n in enumerate(state.head_names) if i != head]
+        current = [
+            (self.copy_combo.itemText(i), self.copy_combo.itemData(i)) for i in range(self.copy_combo.count())
+        ]
+        if items != current:  # refilling resizes the combo and lays out the whole window again
+            old = self.copy_combo.blockSignals(True)
+            self.copy_combo.clear()
+            for text, data in items:
+                self.copy_combo.addItem(text, data)
+            self.copy_combo.blockSignals(old)
 
     def _show_cell_value(self) -> None:
         r, c = self._cell
@@ -278,8 +282,8 @@ class MatricesView(QTabWidget):
 
     def _retitle(self, *_) -> None:
         head = min(self._selection.head, self._session.state.n_heads - 1)
-        self.setToolTip(
-            self.tr("Matrices of head {number}: {name}").format(
-                number=head + 1, name=self._session.state.head_names[head]
-            )
+        tip = self.tr("Matrices of head {number}: {name}").format(
+            number=head + 1, name=self._session.state.head_names[head]
         )
+        if tip != self.toolTip():  # unchanged on almost every edit; a new one costs an event
+            self.setToolTip(tip)

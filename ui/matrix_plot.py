@@ -58,11 +58,19 @@ class MatrixPlot(pg.PlotItem):
     def set_matrix(self, values, rows, columns, *, limit: float | None = None) -> None:
         """Show ``values``; colours run from -limit to +limit (default: the largest |value|)."""
         values = np.asarray(values, dtype=float)
-        self.values = values
-        self.rows, self.columns = [str(r) for r in rows], [str(c) for c in columns]
+        rows, columns = [str(r) for r in rows], [str(c) for c in columns]
         n_rows, n_cols = values.shape
         peak = float(np.abs(values).max()) if values.size else 0.0
-        self.limit = limit if limit is not None else max(peak, 1e-9)
+        limit = limit if limit is not None else max(peak, 1e-9)
+        if (
+            limit == self.limit
+            and (rows, columns) == (self.rows, self.columns)
+            and np.array_equal(values, self.values)
+        ):
+            return  # unchanged: nothing to repaint
+        self.values = values
+        self.rows, self.columns = rows, columns
+        self.limit = limit
         self.image.setImage(values, autoLevels=False, levels=(-self.limit, self.limit))
         self.image.setRect(QRectF(0, 0, n_cols, n_rows))
         self.setRange(xRange=(0, n_cols), yRange=(0, n_rows), padding=0)

@@ -65,7 +65,10 @@ class TokenAxis(pg.AxisItem):
 
     def set_labels(self, labels) -> None:
         """Name the cells 0..n-1; call after the view's range is set to (0, n)."""
-        self._labels = [str(s) for s in labels]
+        labels = [str(s) for s in labels]
+        if labels == self._labels:
+            return  # same names: nothing to measure or lay out again
+        self._labels = labels
         self.setTicks([[(i + 0.5, s) for i, s in enumerate(self._labels)]])
         self._relayout()
 
