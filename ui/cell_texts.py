@@ -10,14 +10,13 @@ heatmaps'): the base size whenever a cell is at least that many pixels, else not
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QStaticText, QTransform
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QGraphicsItem
 
 from ui.theme import scaled_points
 
 MIN_POINT_SIZE = 8
-MAX_CACHED_TEXTS = 4096  # laid-out numbers kept between paints (a heatmap repeats "0.00" often)
 DARK = QColor(20, 20, 20)
 LIGHT = QColor(245, 245, 245)
 
@@ -42,10 +41,6 @@ class CellTexts(QGraphicsItem):
         self._sample = "0.00"
         self._min_cell = min_cell
         self._light = QColor(light)
-        # Each distinct number laid out once per font and drawn as a QStaticText: laying
-        # out 256 strings on every paint cost more than painting them.
-        self._static: dict[str, QStaticText] = {}
-        self._static_font: QFont | None = None
         self.setZValue(5)
 
     @property
@@ -100,33 +95,17 @@ class CellTexts(QGraphicsItem):
         font = self.fitting_font(abs(cell.width()), abs(cell.height()))
         if font is None:
             return
-        if font != self._static_font or len(self._static) > MAX_CACHED_TEXTS:
-            self._static, self._static_font = {}, QFont(font)
         painter.save()
         painter.resetTransform()  # draw in screen pixels so the text keeps its size
         painter.setFont(font)
-        # Centred in each cell as drawText(rect, AlignCenter) would place it.
+        flags = int(Qt.AlignmentFlag.AlignCenter)
         pens = (self._light, DARK)
         current = None
         for idx, text in enumerate(self._texts):
-            static = self._static.get(text)
-            if static is None:
-                static = self._static[text] = _laid_out(text, font)
             dark = self._dark[idx]
-            if dark is not current:
+            if dark is not current:  # one pen change per run of cells, not per cell
                 painter.setPen(pens[dark])
                 current = dark
             r, c = divmod(idx, n_cols)
-            centre = transform.mapRect(QRectF(c, r, 1, 1)).center()
-            size = static.size()
-            painter.drawStaticText(
-                QPointF(centre.x() - size.width() / 2, centre.y() - size.height() / 2), static
-            )
+            painter.drawText(transform.mapRect(QRectF(c, r, 1, 1)), flags, text)
         painter.restore()
-
-
-def _laid_out(text: str, font: QFont) -> QStaticText:
-    static = QStaticText(text)
-    static.setTextFormat(Qt.TextFormat.PlainText)
-    static.prepare(QTransform(), font)
-    return static
