@@ -91,21 +91,22 @@ class HeadCell(QFrame):
 
     def show_head(self, weights, masked, name: str, on: bool, stats) -> None:
         n_rows, n_cols = weights.shape
+        new_shape = self._masked is None or self._masked.shape != masked.shape
         if self._weights is None or not np.array_equal(self._weights, weights):
             self._weights = np.array(weights)
             self.image.setImage(self._weights, levels=(0.0, max(float(weights.max()), 0.05)))
-        if self._masked is None or self._masked.shape != masked.shape:
-            rect = QRectF(0, 0, n_cols, n_rows)
-            self.image.setRect(rect)
-            self.mask_image.setRect(rect)
-            self.plot.setRange(xRange=(0, n_cols), yRange=(0, n_rows), padding=0)
-        if self._masked is None or not np.array_equal(self._masked, masked):
+        if new_shape or not np.array_equal(self._masked, masked):
             self._masked = np.array(masked, dtype=bool)
             overlay = np.zeros((n_rows, n_cols, 4), dtype=np.ubyte)
             overlay[self._masked] = MASKED_RGBA
             self.mask_image.setImage(overlay, levels=(0, 255))
             # A transparent layer would still be blended over the whole plot on every paint.
             self.mask_image.setVisible(bool(self._masked.any()))
+        if new_shape:  # after setImage: an image item sizes its rectangle from its image
+            rect = QRectF(0, 0, n_cols, n_rows)
+            self.image.setRect(rect)
+            self.mask_image.setRect(rect)
+            self.plot.setRange(xRange=(0, n_cols), yRange=(0, n_rows), padding=0)
         self.image.setOpacity(1.0 if on else OFF_OPACITY)
         self.title.setText(f"{self.head + 1}: {name}" + ("" if on else " " + self.tr("(off)")))
         self.title.setEnabled(on)

@@ -65,3 +65,15 @@ def test_grid_follows_the_head_count(bank_window, open_view):
     # The cells of the heads taken away vanish at once, not when the event loop gets
     # round to it: only the current heads' cells are on screen.
     assert sorted(shown_cells(), key=lambda c: c.head) == grid.cells
+
+
+def test_the_causal_mask_greys_every_cell(bank_window, open_view):
+    """Switching the mask on greys the hidden keys in each cell, over the whole cell."""
+    grid = open_view("all_heads")
+    assert not any(cell.mask_image.isVisible() for cell in grid.cells)  # nothing masked yet
+    bank_window.session.set_causal(True)
+    n = len(bank_window.session.state.tokens)
+    for cell in grid.cells:
+        assert cell.mask_image.isVisible()
+        placed = cell.mask_image.mapRectToParent(cell.mask_image.boundingRect())
+        assert (placed.width(), placed.height()) == (n, n)
