@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import platform
 
-import numba
 import numpy
 import pyqtgraph
 import PySide6
@@ -16,6 +15,11 @@ from app.version import __version__
 
 def third_party() -> list[tuple[str, str, str]]:
     """(name, version, licence) of every library shipped inside the app."""
+    # Imported here, not at the top: importing numba takes ~0.4 s, which the window's
+    # start-up would pay just to build the Help menu. By the time the box opens the
+    # engine's background warm-up has usually imported it anyway.
+    import numba
+
     return [
         (
             "Qt",
