@@ -30,11 +30,11 @@ def _prepare_environment(args) -> None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
-def _build_session(args):
+def _build_session(args, backend: str = "auto"):
     """The session the command line asks for, and the lesson position a session file holds."""
     from app.session import Session
 
-    session = Session()
+    session = Session(backend=backend)
     lesson = None
     if args.session:
         from app.session_file import load_session
@@ -81,7 +81,6 @@ def _run_headless(args) -> int:
 def _run_gui(args) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from engine import backend
     from ui.i18n import install_translations
     from ui.main_window import MainWindow
 
@@ -89,11 +88,14 @@ def _run_gui(args) -> int:
     app.setOrganizationName("AttentionLab")
     app.setApplicationName("Attention Lab")
     install_translations(app, args.language)  # before any widget is built: they translate as made
-    if not args.no_warmup:
-        backend.start_warmup()  # the NumPy twin serves until the kernels are ready
-    session, lesson = _build_session(args)
+    # The NumPy twin computes until the kernels are ready. Their warm-up (importing numba,
+    # loading or compiling the kernels) starts after the window's first paint: sharing
+    # Python's GIL with it made the window appear ~1.5 s later.
+    session, lesson = _build_session(args, backend="auto" if args.no_warmup else "numpy")
     interactive = not args.screenshot
     window = MainWindow(session, remember_layout=interactive, autosave=interactive)
+    if not args.no_warmup:
+        _warm_up_after_first_paint(window, session)
     window.presentation.apply_preferences()
     if not args.threads:
         from ui.preferences_dialog import apply_engine_threads
@@ -123,12 +125,31 @@ def _run_gui(args) -> int:
     return app.exec()
 
 
+def _warm_up_after_first_paint(window, session) -> None:
+    from PySide6.QtCore import QTimer
+
+    from engine import backend
+
+    started = []
+
+    def start() -> None:
+        if not started:
+            started.append(True)
+            backend.start_warmup()
+            session.backend = "auto"  # kernels once ready, the twin meanwhile
+            window.engine_started()
+
+    window.sigFirstPainted.connect(start)
+    QTimer.singleShot(3000, window, start)  # a window that never paints (minimised) still warms up
+
+
 def _screenshot(app, window, path: str, presentation: bool = False) -> int:
     """Render offscreen: 1600x1000, or the classroom's 1920x1080 in presentation mode."""
     window.resize(*((1920, 1080) if presentation else (1600, 1000)))
     window.show()
     if presentation:
         window.presentation.set_active(True, full_screen=False)
+    window.build_views()  # at once, not a turn of the event loop each
     for _ in range(5):  # let layouts settle and pyqtgraph draw its axes
         app.processEvents()
     if not window.grab().save(path):

@@ -54,10 +54,18 @@ class Session(QObject):
     sigErrorChanged = Signal(str)
 
     def __init__(
-        self, source: HandBuiltSource | None = None, sentence: str = st.DEFAULT_SENTENCE, parent=None
+        self,
+        source: HandBuiltSource | None = None,
+        sentence: str = st.DEFAULT_SENTENCE,
+        parent=None,
+        *,
+        backend: str = "auto",
     ):
         super().__init__(parent)
         self.source = source or default_source()
+        # The engine's backend for every recompute. The app starts on "numpy" (the twin
+        # gives the same numbers) and switches to "auto" once the kernels' warm-up runs.
+        self.backend = backend
         self.undo_stack = QUndoStack(self)
         self._state = st.default_state(st.check_tokens(self.source.tokenize(sentence)))
         self._snapshot: Snapshot | None = None
@@ -292,6 +300,7 @@ class Session(QObject):
                 causal=s.causal,
                 temperature=s.temperature,
                 head_mask=s.head_mask,
+                backend=self.backend,
             )
         except ValueError as exc:
             self._set_error(str(exc))

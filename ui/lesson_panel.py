@@ -70,10 +70,12 @@ class LessonPanel(QWidget):
     """Lesson chooser, the step's text, prediction buttons and step navigation."""
 
     def __init__(self, runner, session, conceal=(), parent=None):
+        """``conceal``: the widgets a prediction hides, or a function returning them (asked
+        each time, so views built later are covered too)."""
         super().__init__(parent)
         self._runner = runner
         self._session = session
-        self._conceal = list(conceal)
+        self._conceal = conceal if callable(conceal) else list(conceal)
         self.curtain = Curtain(
             self.tr("Make your prediction first:\nclick the token you expect to get the most attention.")
         )
@@ -201,7 +203,7 @@ class LessonPanel(QWidget):
 
     def _on_prediction(self, awaiting: bool) -> None:
         if awaiting:
-            self.curtain.cover(self._conceal)
+            self.curtain.cover(self._conceal() if callable(self._conceal) else self._conceal)
         else:
             self.curtain.lift()
         self.reveal.setVisible(awaiting)

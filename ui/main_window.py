@@ -1,12 +1,28 @@
 """The main window: wires the session to the controls and views, and lays them out.
 
 Thin on purpose: no maths and no state of its own beyond Qt's window layout.
+
+The window first paints with the controls and the central heatmap; the docked views
+are built right after that first paint, the ones in front first (building them all
+took seconds of start-up). Their docks exist from the start, so a saved layout finds
+them; :meth:`MainWindow.view` builds a view at once when it is needed sooner.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, QSettings, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QScrollArea, QTabBar
+from functools import partial
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QByteArray,
+    QCoreApplication,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QScrollArea, QTabBar
 
 from app.lessons import LessonRunner
 from app.selection import Selection
@@ -25,10 +41,22 @@ WINDOW_TITLE = QT_TRANSLATE_NOOP("main_window", "Attention Lab")
 
 
 class MainWindow(QMainWindow):
-    """Controls on the left, the selected head's heatmap in the centre."""
+    """Controls on the left, the selected head's heatmap in the centre.
+
+    Signals
+    -------
+    sigFirstPainted()
+        The window has painted for the first time (start background work after it).
+    """
+
+    sigFirstPainted = Signal()
 
     def __init__(self, session, *, remember_layout: bool = True, autosave: bool = False, parent=None):
         super().__init__(parent)
+        # Plot captions (axis titles, legends) keep the application font of the moment
+        # they are made. The views used to be made here, before the theme set that font,
+        # and are built later now: see view().
+        self._font_at_start = QFont(QApplication.font())
         self.session = session
         self.selection = Selection(session, self)
         self.lessons = LessonRunner(session, self.selection, self)
@@ -56,6 +84,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.controls_dock)
 
         self.docks: dict[str, QDockWidget] = {}
+        self._view_specs = {}
+        self._building_views = False  # after the first paint: views build as their docks show
+        self._painted = False
         self._shown_once = False
         self._layout_restored = False
         build_menus(self)
@@ -80,10 +111,7 @@ class MainWindow(QMainWindow):
 
     def _add_lesson_panel(self) -> None:
         """The lesson panel shares the left side with the controls, as a second tab."""
-        conceal = [self.attention_view] + [
-            self.docks[key].widget() for key in ("all_heads", "lines", "steps") if key in self.docks
-        ]
-        self.lesson_panel = LessonPanel(self.lessons, self.session, conceal)
+        self.lesson_panel = LessonPanel(self.lessons, self.session, self._views_a_prediction_hides)
         self.lesson_dock = QDockWidget(self.tr("Lesson"), self)
         self.lesson_dock.setObjectName("LessonDock")
         self.lesson_dock.setWidget(self.lesson_panel)
@@ -98,12 +126,42 @@ class MainWindow(QMainWindow):
             self.lesson_dock.show()
             self.lesson_dock.raise_()
 
+    def _views_a_prediction_hides(self) -> list:
+        hiding = [key for key in ("all_heads", "lines", "steps") if key in self.docks]
+        return [self.attention_view] + [self.view(key) for key in hiding]
+
     def show_view(self, key: str) -> None:
         """Bring a view's dock forward (a lesson step asks for it)."""
         dock = self.docks.get(key)
         if dock is not None:
+            self.view(key)
             dock.show()
             dock.raise_()
+
+    def view(self, key: str):
+        """The view in dock ``key``, built now if it was not built yet."""
+        dock = self.docks[key]
+        widget = dock.widget()
+        if widget is None:
+            app = QApplication.instance()
+            themed = QFont(app.font())
+            app.setFont(self._font_at_start)  # so its plot captions look as they always did
+            try:
+                widget = self._view_specs[key].factory(self.session, self.selection)
+            finally:
+                app.setFont(themed)
+            dock.setWidget(widget)
+            presentation = getattr(self, "presentation", None)
+            if presentation is not None:
+                # Its plots' fonts and pens, as the scaler set every other view's at start-up
+                # (and scaled up in presentation mode).
+                presentation.scaler.apply(widget)
+        return widget
+
+    def build_views(self) -> None:
+        """Build every view not built yet (a screenshot or the self-test shows them all)."""
+        for key in self.docks:
+            self.view(key)
 
     def open_preferences(self) -> None:
         PreferencesDialog(self, self.files.prefs).exec()
@@ -140,7 +198,8 @@ class MainWindow(QMainWindow):
         for spec in view_specs():
             dock = QDockWidget(spec.title, self)
             dock.setObjectName(f"{spec.key}Dock")
-            dock.setWidget(spec.factory(self.session, self.selection))
+            self._view_specs[spec.key] = spec  # the view itself comes later: see view()
+            dock.visibilityChanged.connect(partial(self._on_dock_visibility, spec.key))
             if spec.group in first_of_group:
                 self.tabifyDockWidget(first_of_group[spec.group], dock)
             elif spec.area in first_in_area:
@@ -192,6 +251,40 @@ class MainWindow(QMainWindow):
             self._shown_once = True
             if not self._layout_restored:
                 QTimer.singleShot(0, self._size_docks)  # after the first layout pass
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        """Build the views, those in front first, one per turn of the event loop."""
+        self.sigFirstPainted.emit()
+        self._building_views = True
+        in_front = [k for k, d in self.docks.items() if d.isVisible() and not d.visibleRegion().isEmpty()]
+        self._to_build = in_front + [k for k in self.docks if k not in in_front]
+        self._build_next_view()
+
+    def _build_next_view(self) -> None:
+        while self._to_build:
+            key = self._to_build.pop(0)
+            if self.docks[key].widget() is None:
+                self.view(key)
+                break
+        if self._to_build:
+            QTimer.singleShot(0, self, self._build_next_view)
+
+    def _on_dock_visibility(self, key: str, visible: bool) -> None:
+        # Before the first paint every dock shows empty; after it a dock brought forward
+        # gets its view at once rather than when its turn comes.
+        if visible and self._building_views:
+            self.view(key)
+
+    def engine_started(self) -> None:
+        """The kernels' warm-up has begun: follow it closely again in the status bar."""
+        self._engine_timer.setInterval(400)
+        self._update_engine_status()
 
     def _update_engine_status(self) -> None:
         result = self.session.result

@@ -37,8 +37,9 @@ class PlotScaler:
         self.font_scale = 1.0
         self.line_scale = 1.0
 
-    def apply(self) -> None:
-        for view in self._root.findChildren(pg.GraphicsView):
+    def apply(self, root=None) -> None:
+        """Scale every plot inside the window, or inside ``root`` only (a view built later)."""
+        for view in (root or self._root).findChildren(pg.GraphicsView):
             for item in view.scene().items():
                 if isinstance(item, TokenAxis):
                     continue  # sizes itself from the theme's font scale

@@ -266,8 +266,11 @@ def _check_window(report: SelfTestReport, app, folder: Path) -> None:
     try:
         window.resize(1280, 800)
         window.show()
+        window.build_views()  # every view, not only the tabs in front: each must build
         for _ in range(5):
             app.processEvents()
+        missing = [key for key, dock in window.docks.items() if dock.widget() is None]
+        report.check(not missing, f"these views could not be built: {', '.join(missing)}")
         path = folder / "window.png"
         saved = window.grab().save(str(path))
         image = QImage(str(path))

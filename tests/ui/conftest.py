@@ -27,8 +27,8 @@ def open_view(bank_window):
     """A function: registered view key -> its widget, its dock raised so it is laid out."""
 
     def open_(key):
-        dock = bank_window.docks[key]
-        dock.raise_()
-        return dock.widget()
+        view = bank_window.view(key)  # views are built after the first paint; this one now
+        bank_window.docks[key].raise_()
+        return view
 
     return open_

@@ -15,7 +15,9 @@ def test_every_view_has_a_dock_and_a_view_menu_entry(bank_window):
         dock = bank_window.docks[key]
         assert dock.objectName() == f"{key}Dock"
         assert dock.windowTitle() in titles
-        assert dock.widget().toolTip() or dock.widget().findChildren(object)
+        view = bank_window.view(key)
+        assert dock.widget() is view
+        assert view.toolTip() or view.findChildren(object)
 
 
 def test_default_layout_keeps_the_heatmap_readable(bank_window):
