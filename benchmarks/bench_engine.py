@@ -15,7 +15,8 @@ installed (``pip install torch==2.13.0``, the CPU wheel); it is never a dependen
 Contestants, all computing the same thing from the same x and weight matrices:
 
 - ``engine``: multi_head_attention(backend="auto"), every intermediate kept;
-- ``engine-ser`` / ``engine-par``: backend "numba-serial" / "numba-parallel";
+- ``engine-ser`` / ``engine-par``: backend "numba-serial" / "numba-parallel" (at long
+  sequences "auto" is the parallel one; ``--all-backends`` shows both everywhere);
 - ``engine-out``: need_weights=False (output only; streaming for long sequences);
 - ``twin``: engine.reference (the NumPy twin) called directly, without validation;
 - ``torch-expl``: softmax(Q K^T / sqrt(d_k)) V with the weights, projections included;
@@ -125,10 +126,13 @@ def contestants(s: Size, args) -> dict[str, object]:
     runs: dict[str, object] = {
         "engine": lambda: multi_head_attention(x, w_q, w_k, w_v, w_o, head_mask=gate),
     }
-    if large or args.all_backends:
+    # At long sequences "auto" is the parallel backend, so only the serial one is added
+    # (up to 2048: a single thread at 4096 adds minutes and tells nothing new).
+    if args.all_backends or (large and s.n <= 2048):
         runs["engine-ser"] = lambda: multi_head_attention(
             x, w_q, w_k, w_v, w_o, head_mask=gate, backend="numba-serial"
         )
+    if args.all_backends:
         runs["engine-par"] = lambda: multi_head_attention(
             x, w_q, w_k, w_v, w_o, head_mask=gate, backend="numba-parallel"
         )
@@ -136,8 +140,6 @@ def contestants(s: Size, args) -> dict[str, object]:
         runs["engine-out"] = lambda: multi_head_attention(
             x, w_q, w_k, w_v, w_o, head_mask=gate, need_weights=False
         )
-        if s.n > 2048 and not args.all_backends:
-            del runs["engine-ser"]  # a single thread at 4096 adds minutes and tells nothing new
     runs["twin"] = lambda: multi_head_attention_reference(x, w_q, w_k, w_v, w_o, head_mask=gate)
     if torch is not None and not args.no_torch:
         runs.update(torch_contestants(s, x, w_q, w_k, w_v, w_o))
@@ -181,7 +183,7 @@ def rounds_for(s: Size, args) -> tuple[int, int]:
     """(rounds, calls per turn): long runs one call per turn, short ones a block of ten."""
     if s.n >= 512:
         block = 1
-        rounds = (3 if args.quick else 5) if s.n >= 4096 else (5 if args.quick else 9)
+        rounds = (3 if args.quick else 5) if s.n >= 4096 else (5 if args.quick else 11)
     else:
         block = 10
         rounds = 6 if args.quick else 20
@@ -304,6 +306,13 @@ def peak_memory(n: int, d_model: int = 512, heads: int = 8) -> None:
     del res
 
 
+def _load() -> str:
+    try:
+        return " ".join(f"{v:.2f}" for v in os.getloadavg())
+    except OSError:  # not on every platform
+        return "unknown"
+
+
 def _vm_hwm(reset: bool = False) -> int | None:
     """Peak resident set size in bytes (Linux), optionally reset to the current size first."""
     try:
@@ -344,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [Size(*t) for t in INTERACTIVE + LARGE]
     print(
         f"bench_engine: {os.cpu_count()} CPUs, engine threads {threads_in_use()}, numpy {np.__version__}, "
-        f"torch {torch.__version__ if torch is not None else 'not installed'}"
+        f"torch {torch.__version__ if torch is not None else 'not installed'}, load average {_load()}"
     )
     ceilings = {"f32": matmul_ceiling(np.float32), "f64": matmul_ceiling(np.float64)}
     for s in sizes:
@@ -353,6 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     again = {"f32": matmul_ceiling(np.float32), "f64": matmul_ceiling(np.float64)}
     ceilings = {k: max(ceilings[k], again[k]) for k in ceilings}  # measured before and after; the better
     print_table(sizes, ceilings)
+    print(f"Load average at the end (other programs on this machine): {_load()}")
     if args.memory:
         peak_memory(args.memory)
     return 0
