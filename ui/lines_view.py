@@ -2,15 +2,23 @@
 
 A line's width and opacity grow with the weight, its colour names the head. Hovering
 a token keeps only its lines; clicking a query token selects it in every view.
+
+Antialiased translucent lines are slow to paint: 16 tokens and 8 heads (2000 lines)
+took 150-300 ms, which blocked the window on every edit and every hover. The lines
+are therefore painted into a picture on a worker thread (QPainter draws on a QImage
+anywhere, and lets go of Python's lock while it draws); the canvas shows the newest
+finished picture, and its labels, at once.
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPaintEngine, QPainter, QPen
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ui import lazy_view
@@ -73,6 +81,64 @@ def select_lines(weights: np.ndarray, heads) -> Lines:
     return Lines(heads[h][order], q[order], k[order], w[order], threshold, capped)
 
 
+@dataclass(frozen=True)
+class LinePicture:
+    """Everything the lines of one picture depend on (plain data: a worker thread paints it)."""
+
+    width: int
+    height: int
+    pixel_ratio: float
+    left: float  # x where lines leave the query column
+    right: float  # x where they reach the key column
+    ys: np.ndarray  # y of each token's row
+    heads: np.ndarray
+    queries: np.ndarray
+    keys: np.ndarray
+    weights: np.ndarray
+    head_on: np.ndarray
+    faded_except: int  # with a query selected and nothing hovered, other queries' lines fade; else -1
+
+
+def draw_lines(p: QPainter, job: LinePicture) -> None:
+    """Paint ``job``'s lines with ``p`` (antialiased), weakest first."""
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    for h, q, k, w in zip(
+        job.heads.tolist(), job.queries.tolist(), job.keys.tolist(), job.weights.tolist(), strict=True
+    ):
+        colour = head_colour(h)
+        alpha = line_alpha(w) * (1.0 if job.head_on[h] else OFF_ALPHA)
+        if job.faded_except >= 0 and q != job.faded_except:
+            alpha *= FADED_ALPHA
+        colour.setAlpha(int(alpha))
+        pen = QPen(colour, line_width(w))
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        if h >= len(HEAD_COLOURS):
+            pen.setStyle(Qt.PenStyle.DashLine)
+        p.setPen(pen)
+        p.drawLine(QPointF(job.left + 4, job.ys[q]), QPointF(job.right - 4, job.ys[k]))
+
+
+def paint_picture(job: LinePicture) -> QImage:
+    """The lines on white, as the canvas would paint them itself."""
+    image = QImage(
+        round(job.width * job.pixel_ratio),
+        round(job.height * job.pixel_ratio),
+        QImage.Format.Format_ARGB32_Premultiplied,
+    )
+    image.setDevicePixelRatio(job.pixel_ratio)
+    image.fill(QColor("white"))
+    p = QPainter(image)
+    draw_lines(p, job)
+    p.end()
+    return image
+
+
+class _PictureRelay(QObject):
+    """Carries a finished picture from the worker thread to the canvas's thread."""
+
+    done = Signal(object, object)  # (job, QImage)
+
+
 class LinesCanvas(QWidget):
     """Paints the two columns of tokens and the lines between them.
 
@@ -94,6 +160,13 @@ class LinesCanvas(QWidget):
         self.hovered: tuple[str, int] | None = None  # ("query" | "key", index)
         self._font = QFont()
         self._font.setPointSize(12)
+        # The lines' picture: the newest finished one, and the worker's state.
+        self._picture: QImage | None = None
+        self._picture_job: LinePicture | None = None
+        self._painting: LinePicture | None = None  # the worker paints this one
+        self._next: LinePicture | None = None  # then this one (the newest asked for)
+        self._relay = _PictureRelay(self)
+        self._relay.done.connect(self._on_picture)
         self.setToolTip(
             self.tr(
                 "Queries on the left, keys on the right. A thicker, darker line means more attention; "
@@ -144,33 +217,74 @@ class LinesCanvas(QWidget):
 
     # --- painting and mouse -------------------------------------------------------------
 
+    def picture_job(self) -> LinePicture:
+        """What the lines' picture must show now."""
+        left, right = self._columns()
+        ys = MARGIN + (np.arange(len(self.tokens)) + 0.5) * self._row_height()
+        show = self.visible_mask()
+        lines = self.lines
+        fade = self.hovered is None and self.selected_query >= 0
+        return LinePicture(
+            self.width(),
+            self.height(),
+            self.devicePixelRatioF(),
+            left,
+            right,
+            ys,
+            lines.heads[show],
+            lines.queries[show],
+            lines.keys[show],
+            lines.weights[show],
+            self.head_on,
+            self.selected_query if fade else -1,
+        )
+
+    def picture_pending(self) -> bool:
+        """True while the worker paints lines the canvas does not show yet."""
+        return self._painting is not None or self._next is not None
+
+    def _ask_for_picture(self, job: LinePicture) -> None:
+        if self._painting is None:
+            self._painting = job
+            threading.Thread(target=self._paint_in_background, args=(job,), daemon=True).start()
+        else:
+            self._next = job  # newest wins: pictures asked for meanwhile are skipped
+
+    def _paint_in_background(self, job: LinePicture) -> None:
+        image = paint_picture(job)
+        with contextlib.suppress(RuntimeError):  # the canvas was closed meanwhile
+            self._relay.done.emit(job, image)
+
+    def _on_picture(self, job: LinePicture, image: QImage) -> None:
+        self._picture, self._picture_job, self._painting = image, job, None
+        if self._next is not None:
+            upcoming, self._next = self._next, None
+            if not _same_picture(upcoming, job):
+                self._ask_for_picture(upcoming)
+        self.update()
+
     def paintEvent(self, event) -> None:
         p = QPainter(self)
         p.fillRect(self.rect(), QColor("white"))
         if not self.tokens:
             return
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        p.setFont(self._font)
         row_h = self._row_height()
         left, right = self._columns()
         ys = MARGIN + (np.arange(len(self.tokens)) + 0.5) * row_h
-        show = self.visible_mask()
-        lines = self.lines
-        fade = self.hovered is None and self.selected_query >= 0
-        for i in np.nonzero(show)[0]:
-            h, q, k = int(lines.heads[i]), int(lines.queries[i]), int(lines.keys[i])
-            w = float(lines.weights[i])
-            colour = head_colour(h)
-            alpha = line_alpha(w) * (1.0 if self.head_on[h] else OFF_ALPHA)
-            if fade and q != self.selected_query:
-                alpha *= FADED_ALPHA
-            colour.setAlpha(int(alpha))
-            pen = QPen(colour, line_width(w))
-            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-            if h >= len(HEAD_COLOURS):
-                pen.setStyle(Qt.PenStyle.DashLine)
-            p.setPen(pen)
-            p.drawLine(QPointF(left + 4, ys[q]), QPointF(right - 4, ys[k]))
+        job = self.picture_job()
+        if p.paintEngine().type() != QPaintEngine.Type.Raster:
+            draw_lines(p, job)  # a vector drawing (SVG export) gets the lines themselves
+        elif self._picture_job is not None and _same_picture(job, self._picture_job):
+            p.drawImage(0, 0, self._picture)
+        elif self._picture is not None:
+            p.drawImage(0, 0, self._picture)  # the last lines until the new ones are painted
+            if not any(j is not None and _same_picture(job, j) for j in (self._painting, self._next)):
+                self._ask_for_picture(job)
+        else:  # nothing to show yet (the first paint): paint them here, once
+            self._picture, self._picture_job = paint_picture(job), job
+            p.drawImage(0, 0, self._picture)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setFont(self._font)
         bold = QFont(self._font)
         bold.setBold(True)
         for row, token in enumerate(self.tokens):
@@ -281,3 +395,27 @@ class LinesView(QWidget):
     def _on_query(self, query: int) -> None:
         self.canvas.selected_query = query
         self.canvas.update()
+
+
+def _same_picture(a: LinePicture, b: LinePicture) -> bool:
+    """Do two jobs paint the same picture? (Dataclass equality cannot compare arrays.)"""
+    if (a.width, a.height, a.pixel_ratio, a.left, a.right, a.faded_except) != (
+        b.width,
+        b.height,
+        b.pixel_ratio,
+        b.left,
+        b.right,
+        b.faded_except,
+    ):
+        return False
+    return all(
+        np.array_equal(x, y)
+        for x, y in (
+            (a.ys, b.ys),
+            (a.heads, b.heads),
+            (a.queries, b.queries),
+            (a.keys, b.keys),
+            (a.weights, b.weights),
+            (a.head_on, b.head_on),
+        )
+    )

@@ -87,3 +87,22 @@ def test_lines_redraw_after_a_new_sentence(bank_window, open_view):
     bank_window.session.set_sentence("The red car")
     assert canvas.tokens == ("The", "red", "car")
     assert canvas.lines.queries.max() <= 2
+
+
+def test_the_lines_picture_catches_up_with_an_edit(bank_window, open_view, qtbot):
+    """Painted on a worker thread, the picture ends on the newest lines, as painted directly."""
+    from ui.lines_view import paint_picture
+
+    canvas = open_view("lines").canvas
+    qtbot.wait(10)
+    canvas.repaint()
+    bank_window.session.set_causal(True)
+    bank_window.selection.set_query(3)
+    canvas.repaint()
+    qtbot.waitUntil(lambda: not canvas.picture_pending(), timeout=30_000)
+    canvas.repaint()  # shows the picture that came back (the newest asked for)
+    qtbot.waitUntil(lambda: not canvas.picture_pending(), timeout=30_000)
+    job = canvas.picture_job()
+    assert canvas._picture_job.faded_except == 3
+    assert np.array_equal(canvas._picture_job.weights, job.weights)
+    assert canvas._picture == paint_picture(job)
