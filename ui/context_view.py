@@ -145,14 +145,17 @@ class ContextView(QWidget):
         # Cosines of these vectors rarely go below 0; spread the colours over what is there.
         low = min(float(matrix.min()), 0.9) if n else 0.0
         self.similarity_bar.setLevels((low, 1.0))
-        self.similarity.column_axis.setLabel(
-            self.tr("cosine similarity of inputs") if inputs else self.tr("cosine similarity of outputs")
-        )
+        label = self.tr("cosine similarity of inputs") if inputs else self.tr("cosine similarity of outputs")
+        if label != self.similarity.column_axis.labelText:  # a new label lays the plots out again
+            self.similarity.column_axis.setLabel(label)
         self._outline_repeats(effect.repeats, n)
         self.callout.setText(self.callout_text(effect, snap))
         self.readout.setText(_translated(IDLE))
 
     def _outline_repeats(self, repeats, n: int) -> None:
+        cells = [cell for r in repeats for cell in ((r.first, r.second), (r.second, r.first))]
+        if cells == [(int(i.rect().y()), int(i.rect().x())) for i in self._outlines]:
+            return  # the same words repeat at the same places: keep the outlines drawn
         for item in self._outlines:
             self.similarity.removeItem(item)
         self._outlines = []

@@ -297,12 +297,15 @@ class ControlPanel(QWidget):
         )
         self.preset_purpose.setText(presets[state.preset].purpose if state.preset in presets else "")
         self.preset_purpose.setVisible(state.preset in presets)
-        if not self.sentence_edit.hasFocus():
-            _blocked(self.sentence_edit, self.sentence_edit.setText, " ".join(state.tokens))
+        sentence = " ".join(state.tokens)
+        # Set only what changed: a line edit or spin box given its own value still repaints.
+        if not self.sentence_edit.hasFocus() and self.sentence_edit.text() != sentence:
+            _blocked(self.sentence_edit, self.sentence_edit.setText, sentence)
             self.sentence_edit.setCursorPosition(0)  # show the start of a long sentence
         _blocked(self.heads_slider, self.heads_slider.setValue, state.n_heads)
-        _blocked(self.d_model_box, self.d_model_box.setValue, state.d_model)
-        _blocked(self.d_k_box, self.d_k_box.setValue, state.d_k)
+        for box, value in ((self.d_model_box, state.d_model), (self.d_k_box, state.d_k)):
+            if box.value() != value:
+                _blocked(box, box.setValue, value)
         self.heads_label.setText(str(state.n_heads))
         _blocked(
             self.temperature_slider,
