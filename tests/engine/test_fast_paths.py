@@ -130,6 +130,22 @@ def test_fused_kernel_takes_fast_and_slow_inputs_alike():
     assert_close(slow, fast, np.float64)
 
 
+def test_weights_edited_in_place_are_seen():
+    """The serial path keeps the packed weights between calls; editing a weight in place
+    (same array object, same shape) must still change the result, one cell at a time."""
+    args = inputs(3, 7, 6, 2, 3)
+    multi_head_attention(*args, backend="numba-serial")
+    for w in (args[1], args[2], args[3]):
+        w[1, 4, 2] += 0.75
+        got = multi_head_attention(*args, backend="numba-serial")
+        assert_close(got, twin(args), np.float64)
+    w_nan = args[1].copy()
+    w_nan[0, 0, 0] = np.nan
+    with pytest.raises(ValueError, match="w_q contains NaN"):
+        multi_head_attention(args[0], w_nan, *args[2:], backend="numba-serial")
+    assert_close(multi_head_attention(*args, backend="numba-serial"), twin(args), np.float64)
+
+
 # --- the tiled paths: materialised, and streaming (output only) ---------------------------------
 
 
