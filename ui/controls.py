@@ -299,9 +299,11 @@ class ControlPanel(QWidget):
         self.preset_purpose.setVisible(state.preset in presets)
         sentence = " ".join(state.tokens)
         # Set only what changed: a line edit or spin box given its own value still repaints.
-        if not self.sentence_edit.hasFocus() and self.sentence_edit.text() != sentence:
-            _blocked(self.sentence_edit, self.sentence_edit.setText, sentence)
-            self.sentence_edit.setCursorPosition(0)  # show the start of a long sentence
+        if not self.sentence_edit.hasFocus():
+            if self.sentence_edit.text() != sentence:
+                _blocked(self.sentence_edit, self.sentence_edit.setText, sentence)
+            if self.sentence_edit.cursorPosition() != 0:
+                self.sentence_edit.setCursorPosition(0)  # show the start of a long sentence
         _blocked(self.heads_slider, self.heads_slider.setValue, state.n_heads)
         for box, value in ((self.d_model_box, state.d_model), (self.d_k_box, state.d_k)):
             if box.value() != value:
