@@ -79,7 +79,7 @@ class ContextView(QWidget):
         # A TokenAxis without names draws numbers as usual, and can be kept as deep as the
         # matrix's column names so the rows of the two plots line up.
         self.bars_plot = self.graphics.addPlot(
-            row=0, col=0, axisItems={"left": self.bar_axis, "top": TokenAxis("top", 11)}
+            row=0, col=0, axisItems={"left": self.bar_axis, "top": TokenAxis("top", 11)}, enableMenu=False
         )
         self.bars_plot.setMenuEnabled(False)
         self.bars_plot.setMouseEnabled(x=False, y=False)

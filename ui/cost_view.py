@@ -55,7 +55,7 @@ class CostView(QWidget):
         self.status = QLabel(self.tr("Press Measure to time attention on longer and longer sequences."))
         self.status.setWordWrap(True)
 
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = pg.PlotWidget(background="w", enableMenu=False)
         self.plot.setLogMode(x=True, y=True)
         self.plot.setLabel("bottom", self.tr("tokens n"))
         self.plot.setLabel("left", self.tr("time (s) / memory (MB)"))

@@ -83,7 +83,10 @@ class AttentionHeatmap(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self.setBackground("w")
         self._plot = self.addPlot(
-            row=0, col=0, axisItems={"top": TokenAxis("top", font_size), "left": TokenAxis("left", font_size)}
+            row=0,
+            col=0,
+            axisItems={"top": TokenAxis("top", font_size), "left": TokenAxis("left", font_size)},
+            enableMenu=False,  # pyqtgraph's context menu, built only to be switched off, cost ~25 ms
         )
         self._plot.setMenuEnabled(False)
         self._plot.setMouseEnabled(x=False, y=False)

@@ -95,7 +95,7 @@ class SignedHeatmap(pg.GraphicsLayoutWidget):
     def __init__(self, parent=None, *, x_label: str = "", y_label: str = "", annotate: bool = True):
         super().__init__(parent)
         self.setBackground("w")
-        self._plot = self.addPlot()
+        self._plot = self.addPlot(enableMenu=False)  # no context menu built only to be dropped
         self._plot.setMenuEnabled(False)
         self._plot.setMouseEnabled(x=False, y=False)
         self._plot.hideButtons()
