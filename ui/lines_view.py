@@ -5,19 +5,29 @@ a token keeps only its lines; clicking a query token selects it in every view.
 
 Antialiased translucent lines are slow to paint: 16 tokens and 8 heads (2000 lines)
 took 150-300 ms, which blocked the window on every edit and every hover. The lines
-are therefore painted into a picture on a worker thread (QPainter draws on a QImage
-anywhere, and lets go of Python's lock while it draws); the canvas shows the newest
-finished picture, and its labels, at once.
+are therefore painted into a picture a slice of a few milliseconds at a time, with
+the event loop turning between slices; the canvas shows the newest finished picture,
+and its labels, at once. (A worker thread was tried first: sharing Python's lock with
+it slowed every other view's painting three- to fourfold.)
 """
 
 from __future__ import annotations
 
-import contextlib
-import threading
+import time
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPaintEngine, QPainter, QPen
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -35,6 +45,7 @@ MARGIN = 12
 OFF_ALPHA = 0.35
 FADED_ALPHA = 0.2
 # Marked for translation (context "lines_view"), translated when the combo is filled.
+SLICE_SECONDS = 0.008  # painting lines this long at a time leaves the window responsive
 MODES = {
     "all": QT_TRANSLATE_NOOP("lines_view", "All heads"),
     "selected": QT_TRANSLATE_NOOP("lines_view", "Selected head only"),
@@ -83,7 +94,7 @@ def select_lines(weights: np.ndarray, heads) -> Lines:
 
 @dataclass(frozen=True)
 class LinePicture:
-    """Everything the lines of one picture depend on (plain data: a worker thread paints it)."""
+    """Everything the lines of one picture depend on (as plain data, kept while it is painted)."""
 
     width: int
     height: int
@@ -97,14 +108,24 @@ class LinePicture:
     weights: np.ndarray
     head_on: np.ndarray
     faded_except: int  # with a query selected and nothing hovered, other queries' lines fade; else -1
+    clip: tuple[int, int, int, int]  # x, y, width, height: the part of the canvas on screen
 
 
-def draw_lines(p: QPainter, job: LinePicture) -> None:
-    """Paint ``job``'s lines with ``p`` (antialiased), weakest first."""
+def draw_lines(p: QPainter, job: LinePicture, start: int = 0, until: float | None = None) -> int:
+    """Paint ``job``'s lines with ``p`` (antialiased), weakest first, from line ``start``.
+
+    Stops once ``time.perf_counter()`` passes ``until`` (if given); returns the index of
+    the first line not painted (``len(job.weights)`` when all are).
+    """
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    for h, q, k, w in zip(
-        job.heads.tolist(), job.queries.tolist(), job.keys.tolist(), job.weights.tolist(), strict=True
-    ):
+    if job.clip != (0, 0, job.width, job.height):  # a clip, even the whole canvas, costs a third more
+        p.setClipRect(QRect(*job.clip), Qt.ClipOperation.IntersectClip)  # lines off screen cost nothing
+    heads, queries, keys = job.heads.tolist(), job.queries.tolist(), job.keys.tolist()
+    weights = job.weights.tolist()
+    for i in range(start, len(weights)):
+        if until is not None and i > start and time.perf_counter() > until:
+            return i
+        h, q, k, w = heads[i], queries[i], keys[i], weights[i]
         colour = head_colour(h)
         alpha = line_alpha(w) * (1.0 if job.head_on[h] else OFF_ALPHA)
         if job.faded_except >= 0 and q != job.faded_except:
@@ -116,10 +137,11 @@ def draw_lines(p: QPainter, job: LinePicture) -> None:
             pen.setStyle(Qt.PenStyle.DashLine)
         p.setPen(pen)
         p.drawLine(QPointF(job.left + 4, job.ys[q]), QPointF(job.right - 4, job.ys[k]))
+    return len(weights)
 
 
-def paint_picture(job: LinePicture) -> QImage:
-    """The lines on white, as the canvas would paint them itself."""
+def blank_picture(job: LinePicture) -> QImage:
+    """White, the canvas's size (in device pixels)."""
     image = QImage(
         round(job.width * job.pixel_ratio),
         round(job.height * job.pixel_ratio),
@@ -127,16 +149,16 @@ def paint_picture(job: LinePicture) -> QImage:
     )
     image.setDevicePixelRatio(job.pixel_ratio)
     image.fill(QColor("white"))
+    return image
+
+
+def paint_picture(job: LinePicture) -> QImage:
+    """The lines on white, as the canvas would paint them itself, in one go."""
+    image = blank_picture(job)
     p = QPainter(image)
     draw_lines(p, job)
     p.end()
     return image
-
-
-class _PictureRelay(QObject):
-    """Carries a finished picture from the worker thread to the canvas's thread."""
-
-    done = Signal(object, object)  # (job, QImage)
 
 
 class LinesCanvas(QWidget):
@@ -160,13 +182,13 @@ class LinesCanvas(QWidget):
         self.hovered: tuple[str, int] | None = None  # ("query" | "key", index)
         self._font = QFont()
         self._font.setPointSize(12)
-        # The lines' picture: the newest finished one, and the worker's state.
+        # The lines' picture: the newest finished one, and the one being painted.
         self._picture: QImage | None = None
         self._picture_job: LinePicture | None = None
-        self._painting: LinePicture | None = None  # the worker paints this one
+        self._painting: LinePicture | None = None  # being painted, slice by slice
+        self._painting_image: QImage | None = None
+        self._painted_lines = 0
         self._next: LinePicture | None = None  # then this one (the newest asked for)
-        self._relay = _PictureRelay(self)
-        self._relay.done.connect(self._on_picture)
         self.setToolTip(
             self.tr(
                 "Queries on the left, keys on the right. A thicker, darker line means more attention; "
@@ -217,8 +239,10 @@ class LinesCanvas(QWidget):
 
     # --- painting and mouse -------------------------------------------------------------
 
-    def picture_job(self) -> LinePicture:
-        """What the lines' picture must show now."""
+    def picture_job(self, clip: QRect | None = None) -> LinePicture:
+        """What the lines' picture must show now (of the part of the canvas on screen)."""
+        if clip is None:
+            clip = self.visibleRegion().boundingRect() if self.window().isVisible() else self.rect()
         left, right = self._columns()
         ys = MARGIN + (np.arange(len(self.tokens)) + 0.5) * self._row_height()
         show = self.visible_mask()
@@ -237,23 +261,34 @@ class LinesCanvas(QWidget):
             lines.weights[show],
             self.head_on,
             self.selected_query if fade else -1,
+            (clip.x(), clip.y(), clip.width(), clip.height()),
         )
 
     def picture_pending(self) -> bool:
-        """True while the worker paints lines the canvas does not show yet."""
+        """True while lines the canvas does not show yet are being painted."""
         return self._painting is not None or self._next is not None
 
     def _ask_for_picture(self, job: LinePicture) -> None:
         if self._painting is None:
-            self._painting = job
-            threading.Thread(target=self._paint_in_background, args=(job,), daemon=True).start()
+            self._painting, self._painting_image, self._painted_lines = job, blank_picture(job), 0
+            QTimer.singleShot(0, self, self._paint_slice)
         else:
-            self._next = job  # newest wins: pictures asked for meanwhile are skipped
+            # The picture under way is finished first (a drag would otherwise never see
+            # one); pictures asked for meanwhile collapse into the newest.
+            self._next = job
 
-    def _paint_in_background(self, job: LinePicture) -> None:
-        image = paint_picture(job)
-        with contextlib.suppress(RuntimeError):  # the canvas was closed meanwhile
-            self._relay.done.emit(job, image)
+    def _paint_slice(self) -> None:
+        job = self._painting
+        if job is None:
+            return
+        p = QPainter(self._painting_image)
+        self._painted_lines = draw_lines(p, job, self._painted_lines, time.perf_counter() + SLICE_SECONDS)
+        p.end()
+        if self._painted_lines < len(job.weights):
+            QTimer.singleShot(0, self, self._paint_slice)  # input and other views go first
+        else:
+            image, self._painting_image = self._painting_image, None
+            self._on_picture(job, image)
 
     def _on_picture(self, job: LinePicture, image: QImage) -> None:
         self._picture, self._picture_job, self._painting = image, job, None
@@ -272,8 +307,10 @@ class LinesCanvas(QWidget):
         left, right = self._columns()
         ys = MARGIN + (np.arange(len(self.tokens)) + 0.5) * row_h
         job = self.picture_job()
-        if p.paintEngine().type() != QPaintEngine.Type.Raster:
-            draw_lines(p, job)  # a vector drawing (SVG export) gets the lines themselves
+        if p.paintEngine().type() != QPaintEngine.Type.Raster or not QRect(*job.clip).contains(event.rect()):
+            # A vector drawing (SVG export), a grab of the whole canvas or a strip scrolled
+            # into view: painted here, as it always was, clipped to what is asked for.
+            draw_lines(p, self.picture_job(event.rect()))
         elif self._picture_job is not None and _same_picture(job, self._picture_job):
             p.drawImage(0, 0, self._picture)
         elif self._picture is not None:
@@ -399,13 +436,14 @@ class LinesView(QWidget):
 
 def _same_picture(a: LinePicture, b: LinePicture) -> bool:
     """Do two jobs paint the same picture? (Dataclass equality cannot compare arrays.)"""
-    if (a.width, a.height, a.pixel_ratio, a.left, a.right, a.faded_except) != (
+    if (a.width, a.height, a.pixel_ratio, a.left, a.right, a.faded_except, a.clip) != (
         b.width,
         b.height,
         b.pixel_ratio,
         b.left,
         b.right,
         b.faded_except,
+        b.clip,
     ):
         return False
     return all(
