@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QSizePol
 
 from app.analysis import snapshot_head_stats
 from ui import lazy_view
-from ui.heatmap import MASKED_RGBA, colour_map
+from ui.heatmap import MASKED_RGBA, ColourImage, colour_map
+from ui.layout_shield import LayoutShield
 
 OFF_OPACITY = 0.3
 CELL_MIN_SIZE = (170, 230)
@@ -70,9 +71,9 @@ class HeadCell(QFrame):
         # Take the room the grid gives, never ask for pyqtgraph's default 640x480: with the
         # word-wrapped labels that would make every row of cells taller than the view.
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
-        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image = ColourImage(axisOrder="row-major")
         self.image.setColorMap(colour_map("viridis"))
-        self.mask_image = pg.ImageItem(axisOrder="row-major")
+        self.mask_image = ColourImage(axisOrder="row-major")
         self.plot.addItem(self.image)
         self.plot.addItem(self.mask_image)
         self.plot.scene().sigMouseClicked.connect(lambda _ev: self.sigClicked.emit(self.head))
@@ -80,9 +81,11 @@ class HeadCell(QFrame):
         self.stats.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.title)
+        # The numbers under a head change on most edits: shielded, so a new text that
+        # needs the same room does not lay out (and repaint) the whole dock again.
+        layout.addWidget(LayoutShield(self.title))
         layout.addWidget(self.plot, 1)
-        layout.addWidget(self.stats)
+        layout.addWidget(LayoutShield(self.stats))
         self.selected: bool | None = None
         # What the plot shows now: an edit that leaves this head alone repaints nothing.
         self._weights: np.ndarray | None = None

@@ -6,17 +6,22 @@ still. This item paints every number itself, in screen pixels, in the largest fo
 to a base size) that fits the cells on screen, and writes nothing when even the
 smallest does not fit. With ``min_cell`` it follows a simpler rule instead (the signed
 heatmaps'): the base size whenever a cell is at least that many pixels, else nothing.
+
+Each distinct number is laid out once per font, as a QStaticText (drawing one is about
+eight times cheaper than drawing a string into a rectangle, which lays it out again
+on every paint), and placed where ``drawText(rect, AlignCenter)`` would put it.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QStaticText, QTransform
 from PySide6.QtWidgets import QGraphicsItem
 
 from ui.theme import scaled_points
 
 MIN_POINT_SIZE = 8
+MAX_CACHED_TEXTS = 4096  # laid-out numbers kept per font (a 64x64 matrix has 4096 cells)
 DARK = QColor(20, 20, 20)
 LIGHT = QColor(245, 245, 245)
 
@@ -41,6 +46,10 @@ class CellTexts(QGraphicsItem):
         self._sample = "0.00"
         self._min_cell = min_cell
         self._light = QColor(light)
+        # (font key) -> the font that fits cells of a size, and each text laid out in a font
+        self._fitting: dict[tuple, QFont | None] = {}
+        self._static: dict[str, tuple[QStaticText, float]] = {}
+        self._static_font_key = None
         self.setZValue(5)
 
     @property
@@ -49,6 +58,7 @@ class CellTexts(QGraphicsItem):
 
     def set_point_size(self, point_size: int) -> None:
         self._font.setPointSize(point_size)
+        self._fitting.clear()
         self.update()
 
     def set_cells(self, texts, dark, shape: tuple[int, int], sample: str = "0.00") -> None:
@@ -68,6 +78,16 @@ class CellTexts(QGraphicsItem):
 
     def fitting_font(self, cell_width: float, cell_height: float) -> QFont | None:
         """The largest font up to the base size whose sample number fits a cell, or None."""
+        # Asked on every paint; measuring four font sizes each time cost more than the drawing.
+        key = (cell_width, cell_height, self._sample, self._font.pointSize(), scaled_points(100))
+        if key not in self._fitting:
+            if len(self._fitting) > 64:  # cell sizes seen while a dock is dragged wider
+                self._fitting.clear()
+            self._fitting[key] = self._measure_fitting_font(cell_width, cell_height)
+        font = self._fitting[key]
+        return None if font is None else QFont(font)
+
+    def _measure_fitting_font(self, cell_width: float, cell_height: float) -> QFont | None:
         font = QFont(self._font)
         if self._min_cell is not None:
             if cell_width < self._min_cell[0] or cell_height < self._min_cell[1]:
@@ -98,7 +118,7 @@ class CellTexts(QGraphicsItem):
         painter.save()
         painter.resetTransform()  # draw in screen pixels so the text keeps its size
         painter.setFont(font)
-        flags = int(Qt.AlignmentFlag.AlignCenter)
+        height = QFontMetricsF(font).height()
         pens = (self._light, DARK)
         current = None
         for idx, text in enumerate(self._texts):
@@ -107,5 +127,30 @@ class CellTexts(QGraphicsItem):
                 painter.setPen(pens[dark])
                 current = dark
             r, c = divmod(idx, n_cols)
-            painter.drawText(transform.mapRect(QRectF(c, r, 1, 1)), flags, text)
+            rect = transform.mapRect(QRectF(c, r, 1, 1))
+            static, width = self._laid_out(text, font)
+            # Where drawText(rect, AlignCenter) puts it, clipped to the cell as drawText
+            # clips (only a number wider or taller than its cell needs the clip).
+            at = QPointF(rect.x() + (rect.width() - width) / 2, rect.y() + (rect.height() - height) / 2)
+            if width > rect.width() or height > rect.height():
+                painter.save()
+                painter.setClipRect(rect, Qt.ClipOperation.IntersectClip)
+                painter.drawStaticText(at, static)
+                painter.restore()
+            else:
+                painter.drawStaticText(at, static)
         painter.restore()
+
+    def _laid_out(self, text: str, font: QFont) -> tuple[QStaticText, float]:
+        """``text`` as a QStaticText in ``font`` and its advance width, laid out once per font."""
+        key = font.key()
+        if key != self._static_font_key or len(self._static) > MAX_CACHED_TEXTS:
+            self._static, self._static_font_key = {}, key
+        entry = self._static.get(text)
+        if entry is None:
+            static = QStaticText(text)
+            static.setTextFormat(Qt.TextFormat.PlainText)
+            static.prepare(QTransform(), font)
+            entry = (static, QFontMetricsF(font).horizontalAdvance(text))
+            self._static[text] = entry
+        return entry

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+import pyqtgraph.functions as fn
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem
 
 from ui.cell_texts import CellTexts
@@ -60,6 +61,59 @@ def axis_ticks(tokens) -> list[list[tuple[float, str]]]:
     return [[(i + 0.5, short_label(t)) for i, t in enumerate(tokens)]]
 
 
+class ColourImage(pg.ImageItem):
+    """An ImageItem that renders to a 32-bit ARGB picture, which Qt scales fast.
+
+    pyqtgraph renders a one-channel image through a colour map as an 8-bit indexed
+    QImage, whose 256-entry colour table it rebuilds with one Python call per entry on
+    every render, and which QPainter converts again on every paint: 1.8 ms to paint a
+    500x470 heatmap, against 0.3 ms for the same picture in ARGB32. The colours are
+    pyqtgraph's own (the same rule from levels to table index, the same table) and so
+    are the pixels: ARGB32 is scaled by the same code as the indexed picture (the
+    premultiplied format, faster still, rounds cell edges differently by a pixel).
+    Anything else (NaNs, several channels) is rendered by pyqtgraph and converted once.
+    """
+
+    def render(self):
+        image, lut, levels = self.image, self.lut, self.levels
+        if not (
+            isinstance(image, np.ndarray)
+            and image.ndim == 2
+            and image.size
+            and image.dtype.kind == "f"
+            and isinstance(lut, np.ndarray)
+            and lut.dtype == np.uint8
+            and lut.ndim == 2
+            and lut.shape[1] in (3, 4)
+            and levels is not None
+            and np.ndim(levels) == 1
+            and self.axisOrder == "row-major"
+            and not self.autoDownsample
+            and not np.isnan(image).any()
+        ):
+            super().render()
+            if self.qimage is not None and self.qimage.format() == QImage.Format.Format_Indexed8:
+                self.qimage = self.qimage.convertToFormat(QImage.Format.Format_ARGB32)
+            return
+        # As pyqtgraph's _rescale_and_lookup_float: index = (value - low) * n / (high - low),
+        # in float32 for float32 data, clipped to the table and truncated.
+        low, high = float(levels[0]), float(levels[1])
+        span = (high - low) or 1.0
+        n_colours = lut.shape[0]
+        scaled = image.astype(np.float32 if np.can_cast(image.dtype, np.float32) else np.float64)
+        scaled -= low
+        scaled *= float(n_colours / span)
+        index = np.clip(scaled, 0, n_colours - 1).astype(np.intp)
+        lut32 = lut.astype(np.uint32)
+        alpha = lut32[:, 3] if lut.shape[1] == 4 else np.uint32(255)
+        argb = (alpha << 24) | (lut32[:, 0] << 16) | (lut32[:, 1] << 8) | lut32[:, 2]
+        pixels = np.ascontiguousarray(argb[index])
+        self.qimage = fn.ndarray_to_qimage(pixels, QImage.Format.Format_ARGB32)
+        self._processingBuffer = self._displayBuffer = None
+        self._renderRequired = False
+        self._unrenderable = False
+
+
 class AttentionHeatmap(pg.GraphicsLayoutWidget):
     """Attention weights as coloured cells with the tokens as axis labels.
 
@@ -97,8 +151,8 @@ class AttentionHeatmap(pg.GraphicsLayoutWidget):
         self._plot.getAxis("top").setLabel(self.tr("Key (looked at)"))
         self._plot.getAxis("left").setLabel(self.tr("Query (looking)"))
         self._plot.setToolTip(QCoreApplication.translate("heatmap", HINT))
-        self._image = pg.ImageItem(axisOrder="row-major")
-        self._mask_image = pg.ImageItem(axisOrder="row-major")
+        self._image = ColourImage(axisOrder="row-major")
+        self._mask_image = ColourImage(axisOrder="row-major")
         self._hatch = QGraphicsPathItem()
         self._hatch.setPen(QPen(Qt.PenStyle.NoPen))
         self._hatch.setBrush(QBrush(QColor(70, 70, 70), Qt.BrushStyle.BDiagPattern))

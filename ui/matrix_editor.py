@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app import shapes
 from ui import lazy_view
+from ui.layout_shield import LayoutShield
 from ui.signed_heatmap import SignedHeatmap
 
 # The explainer's three questions, and what W_O does, in the words the app shows:
@@ -130,7 +131,9 @@ class MatrixEditor(QWidget):
         self.copy_combo.activated.connect(self._copy_from)
 
         cell_row = QHBoxLayout()
-        cell_row.addWidget(self.readout)
+        # Shielded: a new number in the readout on every slider step would otherwise lay
+        # out the window again and repaint the whole Matrices dock (a QTabWidget) each time.
+        cell_row.addWidget(LayoutShield(self.readout))
         cell_row.addWidget(self.slider, 1)
         cell_row.addWidget(self.value_box)
         # Two short rows rather than one long one, so the dock can be narrow.

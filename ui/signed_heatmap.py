@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QFont, QPen
 from PySide6.QtWidgets import QGraphicsRectItem
 
 from ui.cell_texts import CellTexts
-from ui.heatmap import axis_ticks
+from ui.heatmap import ColourImage, axis_ticks
 
 DIVERGING = pg.ColorMap([0.0, 0.5, 1.0], [(33, 102, 172), (247, 247, 247), (178, 24, 43)])
 MAX_ANNOTATED_CELLS = 400
@@ -32,7 +32,7 @@ def compact_number(v: float) -> str:
     return text.replace("0.", ".", 1) if abs(v) < 1 else text
 
 
-class _CellImage(pg.ImageItem):
+class _CellImage(ColourImage):
     """An ImageItem that reports which cell the mouse is on, clicked or dragged over."""
 
     def __init__(self, owner):

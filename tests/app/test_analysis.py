@@ -144,3 +144,52 @@ def test_two_banks_are_the_same_without_positions_and_differ_with_them(qapp):
     assert bank.output_distance > 0.1
     # The first bank leans to money, the second to the river: they differ most on finance.
     assert session.feature_names()[bank.feature] == "finance"
+
+
+def _reference_head_stats(w, tokens, masked):
+    """One head's statistics written out plainly, one NumPy call at a time (the old code)."""
+    terms = np.where(w > 0, -w * np.log2(np.where(w > 0, w, 1.0)), 0.0)
+    shares = []
+    for kind, offset in (("self", 0), ("previous", -1), ("next", 1)):
+        diag = np.diagonal(w, offset=offset)
+        shares.append((kind, float(diag.mean()) if diag.size else 0.0, -1))
+    n = w.shape[0]
+    if n > 1:
+        column = (w.sum(axis=0) - np.diagonal(w)) / (n - 1)
+        j = int(np.argmax(column))
+        shares.append(("word", float(column[j]), j))
+    kind, share, token = max(shares, key=lambda s: s[1])
+    if n > 1 and share < an.SPREAD_FACTOR / n:
+        kind, token = "spread", -1
+    return (
+        float(terms.sum(axis=-1).mean()),
+        float(np.log2(np.maximum((~masked).sum(axis=-1), 1)).mean()),
+        float(w.max()),
+        kind,
+        share,
+        token,
+    )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_all_heads_at_once_give_each_heads_own_statistics(seed):
+    """The one-pass statistics of every head equal each head's own, to the bit, ties included."""
+    rng = np.random.default_rng(seed)
+    h, n = int(rng.integers(1, 9)), int(rng.integers(1, 30))
+    w = rng.random((h, n, n)) ** (1 + 4 * seed) + 1e-12
+    if seed % 2 and n > 1:
+        w[:, :, 0] = w[:, :, 1]  # two columns tie
+    if seed == 4:
+        w[:] = 1.0  # an even spread: "nothing in particular"
+    masked = (
+        np.triu(np.ones((n, n), bool), 1)[None].repeat(h, 0) if seed % 3 == 0 else np.zeros((h, n, n), bool)
+    )
+    w[masked] = 0.0
+    w /= w.sum(axis=-1, keepdims=True)
+    tokens = [str(t) for t in rng.choice(["the", "The", "bank", "river", "a"], n)]
+    stats = an.heads_stats(w, tokens, masked)
+    assert len(stats) == h
+    for head, s in enumerate(stats):
+        got = (s.entropy_bits, s.even_bits, s.peak, s.focus.kind, s.focus.share, s.focus.token)
+        assert got == _reference_head_stats(w[head], tokens, masked[head])
+        assert an.head_stats(w[head], tokens, masked[head]) == s

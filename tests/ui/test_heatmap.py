@@ -104,3 +104,77 @@ def test_cell_numbers_only_where_they_fit():
     small = texts.fitting_font(30, 14)
     assert small is not None and 8 <= small.pointSize() < 12
     assert texts.fitting_font(10, 6) is None
+
+
+def _pixels(image):
+    from PySide6.QtGui import QImage
+
+    image = image.convertToFormat(QImage.Format.Format_ARGB32)
+    return np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine()).copy()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("name", ["viridis", "magma", "grey"])
+def test_colour_image_has_pyqtgraphs_colours_in_a_faster_format(qapp, dtype, name):
+    """The heatmaps' image item gives every cell the colour pyqtgraph's own would, in ARGB32."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QImage
+
+    from ui.heatmap import ColourImage
+
+    rng = np.random.default_rng(7)
+    data = (rng.random((13, 9)) * 1.4 - 0.2).astype(dtype)  # some below and above the levels
+    for levels in ((0.0, 1.0), (0.1, 0.35), (0.5, 0.5)):
+        theirs, ours = pg.ImageItem(axisOrder="row-major"), ColourImage(axisOrder="row-major")
+        for item in (theirs, ours):
+            item.setColorMap(colour_map(name))
+            item.setImage(data, levels=levels)
+            item.render()
+        assert ours.qimage.format() == QImage.Format.Format_ARGB32  # not indexed: no conversion per paint
+        np.testing.assert_array_equal(_pixels(ours.qimage), _pixels(theirs.qimage))
+    with_nan = data.astype(float)
+    with_nan[2, 3] = np.nan  # pyqtgraph's own path (transparent cell), then kept as it made it
+    ours = ColourImage(axisOrder="row-major")
+    ours.setColorMap(colour_map(name))
+    ours.setImage(with_nan, levels=(0.0, 1.0))
+    ours.render()
+    assert ours.qimage is not None and ours.qimage.pixelColor(3, 2).alpha() == 0
+
+
+def test_cell_numbers_are_drawn_where_draw_text_centres_them(qapp):
+    """Numbers painted from cached layouts land on the same pixels as QPainter.drawText(rect)."""
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QColor, QImage, QPainter, QTransform
+    from PySide6.QtWidgets import QStyleOptionGraphicsItem
+
+    from ui.cell_texts import DARK, LIGHT, CellTexts
+
+    texts = [f"{v:.2f}" for v in np.linspace(0, 1, 30)] + ["\u2013", "-.05", "12"]
+    dark = [i % 3 != 0 for i in range(len(texts))]
+    shape = (3, 11)
+    for scale in ((41.3, 23.7), (52.0, 30.0), (33.5, 16.2)):  # the last: numbers wider than a cell
+        transform = QTransform().translate(17.4, 9.6).scale(*scale)
+        for big in (False, True):
+            item = CellTexts(point_size=13, min_cell=(1, 1) if big else None)
+            item.set_cells(texts, dark, shape)
+            ours = QImage(600, 140, QImage.Format.Format_ARGB32_Premultiplied)
+            ours.fill(QColor("white"))
+            painter = QPainter(ours)
+            painter.setTransform(transform)
+            item.paint(painter, QStyleOptionGraphicsItem())
+            painter.end()
+            font = item.fitting_font(scale[0], scale[1])
+            if font is None:
+                continue
+            reference = QImage(ours.size(), ours.format())
+            reference.fill(QColor("white"))
+            painter = QPainter(reference)
+            painter.setFont(font)
+            for idx, text in enumerate(texts):
+                r, c = divmod(idx, shape[1])
+                painter.setPen(DARK if dark[idx] else LIGHT)
+                cell = transform.mapRect(QRectF(c, r, 1, 1))
+                painter.drawText(cell, int(Qt.AlignmentFlag.AlignCenter), text)
+            painter.end()
+            assert (_pixels(ours) != 255).any()
+            np.testing.assert_array_equal(_pixels(ours), _pixels(reference))
