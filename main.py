@@ -89,18 +89,19 @@ def _run_gui(args) -> int:
     app.setApplicationName("Attention Lab")
     install_translations(app, args.language)  # before any widget is built: they translate as made
     # The NumPy twin computes until the kernels are ready. Their warm-up (importing numba,
-    # loading or compiling the kernels) starts after the window's first paint: sharing
+    # loading or compiling the kernels) starts once the window is complete: sharing
     # Python's GIL with it made the window appear ~1.5 s later.
     session, lesson = _build_session(args, backend="auto" if args.no_warmup else "numpy")
     interactive = not args.screenshot
     window = MainWindow(session, remember_layout=interactive, autosave=interactive)
-    if not args.no_warmup:
-        _warm_up_after_first_paint(window, session)
-    window.presentation.apply_preferences()
     if not args.threads:
-        from ui.preferences_dialog import apply_engine_threads
+        from engine.config import CONFIG
 
-        apply_engine_threads(window.files.prefs)
+        # As ui.preferences_dialog.apply_engine_threads, which would import the plots now.
+        CONFIG.threads = window.files.prefs.threads or None
+    if not args.no_warmup:
+        _warm_up_when_built(window, session)
+    window.apply_preferences()
     recovered = (
         interactive and not (args.session or args.preset or args.lesson) and window.files.offer_recovery()
     )
@@ -125,7 +126,7 @@ def _run_gui(args) -> int:
     return app.exec()
 
 
-def _warm_up_after_first_paint(window, session) -> None:
+def _warm_up_when_built(window, session) -> None:
     from PySide6.QtCore import QTimer
 
     from engine import backend
@@ -139,13 +140,14 @@ def _warm_up_after_first_paint(window, session) -> None:
             session.backend = "auto"  # kernels once ready, the twin meanwhile
             window.engine_started()
 
-    window.sigFirstPainted.connect(start)
-    QTimer.singleShot(3000, window, start)  # a window that never paints (minimised) still warms up
+    window.sigViewsBuilt.connect(start)
+    QTimer.singleShot(5000, window, start)  # a window that never paints (minimised) still warms up
 
 
 def _screenshot(app, window, path: str, presentation: bool = False) -> int:
     """Render offscreen: 1600x1000, or the classroom's 1920x1080 in presentation mode."""
     window.resize(*((1920, 1080) if presentation else (1600, 1000)))
+    window.attention_view  # noqa: B018 - laid out with the heatmap from the start, as always
     window.show()
     if presentation:
         window.presentation.set_active(True, full_screen=False)

@@ -2,10 +2,17 @@
 
 Thin on purpose: no maths and no state of its own beyond Qt's window layout.
 
-The window first paints with the controls and the central heatmap; the docked views
-are built right after that first paint, the ones in front first (building them all
-took seconds of start-up). Their docks exist from the start, so a saved layout finds
-them; :meth:`MainWindow.view` builds a view at once when it is needed sooner.
+Start-up is staged so that the window appears about as fast as an empty Qt window.
+The first frame holds what needs no plotting library: menus, the controls with the
+sentence, the docks' tabs and, in the centre, a line saying the heatmap is coming.
+After that first paint the heatmap replaces that line, then the docked views are
+built, the ones in front first, one per turn of the event loop so the window keeps
+responding; :attr:`MainWindow.sigViewsBuilt` says when all are there. Nothing in
+this module imports pyqtgraph (nor numba) before then: the plotting modules are
+imported by the builders (:attr:`MainWindow.attention_view`, :meth:`MainWindow.view`,
+:attr:`MainWindow.presentation`), which also run at once when something needs their
+widget sooner (a test, a lesson step, a screenshot). The docks exist from the start,
+so a remembered layout (``restoreState``) finds them before their views do.
 """
 
 from __future__ import annotations
@@ -28,16 +35,15 @@ from app.lessons import LessonRunner
 from app.selection import Selection
 from app.settings import COLORMAPS
 from engine import backend
-from ui.attention_view import AttentionView
 from ui.controls import ControlPanel
 from ui.file_actions import FileActions
 from ui.lesson_panel import LessonPanel
 from ui.menus import build_menus
-from ui.preferences_dialog import PreferencesDialog
-from ui.presentation import Presentation
+from ui.theme import apply_theme, font_before_theme
 from ui.view_registry import view_specs
 
 WINDOW_TITLE = QT_TRANSLATE_NOOP("main_window", "Attention Lab")
+COMING = QT_TRANSLATE_NOOP("main_window", "Drawing the attention heatmap\u2026")
 
 
 class MainWindow(QMainWindow):
@@ -46,17 +52,21 @@ class MainWindow(QMainWindow):
     Signals
     -------
     sigFirstPainted()
-        The window has painted for the first time (start background work after it).
+        The window has painted for the first time.
+    sigViewsBuilt()
+        The heatmap and every docked view have been built (start background work now:
+        sharing Python's GIL with it would slow them down).
     """
 
     sigFirstPainted = Signal()
+    sigViewsBuilt = Signal()
 
     def __init__(self, session, *, remember_layout: bool = True, autosave: bool = False, parent=None):
         super().__init__(parent)
         # Plot captions (axis titles, legends) keep the application font of the moment
         # they are made. The views used to be made here, before the theme set that font,
-        # and are built later now: see view().
-        self._font_at_start = QFont(QApplication.font())
+        # and are built later now: see _build().
+        self._font_at_start = font_before_theme()
         self.session = session
         self.selection = Selection(session, self)
         self.lessons = LessonRunner(session, self.selection, self)
@@ -65,8 +75,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(QCoreApplication.translate("main_window", WINDOW_TITLE))
         self.setObjectName("MainWindow")
 
-        self.attention_view = AttentionView(session, self.selection)
-        self.setCentralWidget(self.attention_view)
+        self._attention_view = None  # the heatmap comes after the first paint
+        self._presentation = None
+        self._scale_from_prefs = False
+        coming = QLabel(QCoreApplication.translate("main_window", COMING))
+        coming.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        coming.setObjectName("heatmapComing")
+        self.setCentralWidget(coming)
 
         self.controls = ControlPanel(session, self.selection)
         scroll = QScrollArea()
@@ -92,9 +107,6 @@ class MainWindow(QMainWindow):
         build_menus(self)
         self._add_views()
         self._add_lesson_panel()
-        self.presentation = Presentation(self, self.files.prefs)
-        self.apply_colormap(self.files.prefs.colormap)
-        self.attention_view.colours.currentIndexChanged.connect(self._remember_colormap)
         self._engine_label = QLabel()
         self.statusBar().addPermanentWidget(self._engine_label)
         self._engine_timer = QTimer(self, interval=400, timeout=self._update_engine_status)
@@ -143,27 +155,78 @@ class MainWindow(QMainWindow):
         dock = self.docks[key]
         widget = dock.widget()
         if widget is None:
-            app = QApplication.instance()
-            themed = QFont(app.font())
-            app.setFont(self._font_at_start)  # so its plot captions look as they always did
-            try:
-                widget = self._view_specs[key].factory(self.session, self.selection)
-            finally:
-                app.setFont(themed)
+            widget = self._build(self._view_specs[key].factory)
             dock.setWidget(widget)
-            presentation = getattr(self, "presentation", None)
-            if presentation is not None:
-                # Its plots' fonts and pens, as the scaler set every other view's at start-up
-                # (and scaled up in presentation mode).
-                presentation.scaler.apply(widget)
+            self._scale_plots(widget)
         return widget
 
+    @property
+    def attention_view(self):
+        """The central heatmap with its header, built now if it was not built yet."""
+        if self._attention_view is None:
+            from ui.attention_view import AttentionView
+
+            view = self._attention_view = self._build(AttentionView)
+            self.setCentralWidget(view)  # deletes the line that stood in for it
+            if self.isVisible():
+                # A child added to a shown window is otherwise shown from the event loop,
+                # and until then the heatmap would hold back redraws as if hidden.
+                view.show()
+            self.apply_colormap(self.files.prefs.colormap)
+            view.colours.currentIndexChanged.connect(self._remember_colormap)
+            self._scale_plots(view)
+        return self._attention_view
+
+    @property
+    def presentation(self):
+        """Presentation mode and the plots' text scaler (they need pyqtgraph: made late)."""
+        if self._presentation is None:
+            from ui.presentation import Presentation
+
+            self._presentation = Presentation(self, self.files.prefs)
+            if self._scale_from_prefs:
+                self._presentation.scaler.font_scale = self.files.prefs.font_scale
+        return self._presentation
+
+    def apply_preferences(self) -> None:
+        """Use the saved theme and font scale (at start, or after Preferences change).
+
+        Before the heatmap exists this only sets the theme: there are no plots to
+        scale yet, and each one built later is scaled as it is made.
+        """
+        if self._presentation is not None or self._attention_view is not None:
+            self.presentation.apply_preferences()
+            return
+        prefs = self.files.prefs
+        apply_theme(QApplication.instance(), prefs.theme, prefs.font_scale)
+        self._scale_from_prefs = True
+
+    def _build(self, factory):
+        """``factory(session, selection)``, made with the font plots have always been made with."""
+        app = QApplication.instance()
+        themed = QFont(app.font())
+        app.setFont(self._font_at_start)  # so its plot captions look as they always did
+        try:
+            return factory(self.session, self.selection)
+        finally:
+            app.setFont(themed)
+
+    def _scale_plots(self, widget) -> None:
+        # Its plots' fonts and pens, as the scaler sets those of the views built before
+        # (and scaled up in presentation mode). Until the theme's font scale is known
+        # (a window made without it, as in the tests) plots keep their own sizes.
+        if self._presentation is not None or self._scale_from_prefs:
+            self.presentation.scaler.apply(widget)
+
     def build_views(self) -> None:
-        """Build every view not built yet (a screenshot or the self-test shows them all)."""
+        """Build the heatmap and every view not built yet (a screenshot, the self-test)."""
+        self.attention_view  # noqa: B018 - the property builds it
         for key in self.docks:
             self.view(key)
 
     def open_preferences(self) -> None:
+        from ui.preferences_dialog import PreferencesDialog
+
         PreferencesDialog(self, self.files.prefs).exec()
 
     def apply_colormap(self, key: str) -> None:
@@ -259,12 +322,15 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, self._after_first_paint)
 
     def _after_first_paint(self) -> None:
-        """Build the views, those in front first, one per turn of the event loop."""
+        """Build the heatmap, then the views, those in front first, one per turn of the
+        event loop (input and painting get their turn in between)."""
         self.sigFirstPainted.emit()
+        self.attention_view  # noqa: B018 - the property builds it
+        self.presentation  # noqa: B018 - ready for F11 and Preferences
         self._building_views = True
         in_front = [k for k, d in self.docks.items() if d.isVisible() and not d.visibleRegion().isEmpty()]
         self._to_build = in_front + [k for k in self.docks if k not in in_front]
-        self._build_next_view()
+        QTimer.singleShot(0, self, self._build_next_view)
 
     def _build_next_view(self) -> None:
         while self._to_build:
@@ -274,6 +340,8 @@ class MainWindow(QMainWindow):
                 break
         if self._to_build:
             QTimer.singleShot(0, self, self._build_next_view)
+        else:
+            self.sigViewsBuilt.emit()
 
     def _on_dock_visibility(self, key: str, visible: bool) -> None:
         # Before the first paint every dock shows empty; after it a dock brought forward

@@ -8,8 +8,6 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
 
-from ui.about import show_about
-
 # (text, shortcut) for the presenter's actions; also listed in Help. The texts are
 # marked for translation (context "menus") and translated when an action is made.
 PRESENTER_KEYS = {
@@ -91,6 +89,14 @@ def build_menus(window) -> None:
         QAction(
             QCoreApplication.translate("menus", "&About Attention Lab"),
             window,
-            triggered=lambda: show_about(window),
+            triggered=lambda: _show_about(window),
         )
     )
+
+
+def _show_about(window) -> None:
+    # Imported when asked for: it names pyqtgraph's and numpy's versions, and the menus
+    # are built before the window's first paint, when neither may be imported yet.
+    from ui.about import show_about
+
+    show_about(window)

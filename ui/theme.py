@@ -14,6 +14,17 @@ from app.settings import THEMES
 
 BASE_POINT_SIZE = 11
 _scale = {"font": 1.0}  # the font scale in force; plot items multiply their sizes by it
+_before_theme: list[QFont] = []  # the application's font before the first theme set it
+
+
+def font_before_theme() -> QFont:
+    """The application font as it was before any theme: the one plots are made with.
+
+    Plot captions (axis titles, legends) keep the font of the moment they are made, and
+    have always been made with this one; the app now sets its theme before it builds
+    its plots (see :meth:`ui.main_window.MainWindow.view`).
+    """
+    return QFont(_before_theme[0] if _before_theme else QApplication.font())
 
 
 def font_scale() -> float:
@@ -81,6 +92,8 @@ def apply_theme(app: QApplication | None = None, theme: str = "light", font_scal
         raise ValueError("The font scale runs from 100% to 300%.")
     app = app or QApplication.instance()
     _scale["font"] = font_scale
+    if not _before_theme:
+        _before_theme.append(QFont(app.font()))
     font = QFont(app.font())
     font.setPointSizeF(BASE_POINT_SIZE * font_scale)
     app.setFont(font)

@@ -7,6 +7,7 @@ session's snapshot; they never compute attention.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,34 +27,92 @@ RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 
 
+def _lazy(module: str, name: str) -> Callable:
+    """A factory that imports the view's module only when the view is built.
+
+    The registry is read before the window's first paint, when no plotting module may
+    be imported yet (they bring pyqtgraph, about a second).
+    """
+
+    def factory(session, selection):
+        return getattr(importlib.import_module(module), name)(session, selection)
+
+    factory.__qualname__ = f"{module}.{name}"
+    return factory
+
+
 def view_specs() -> list[ViewSpec]:
     """The views in their default order; the first of each area is the visible tab.
 
     Titles are translated at call time (context "view_registry").
     """
-    # Imported here so that importing the registry stays cheap and cycle-free.
-    from ui.all_heads_view import AllHeadsView
-    from ui.compare_view import CompareView
-    from ui.context_view import ContextView
-    from ui.cost_view import CostView
-    from ui.embedding_view import EmbeddingView
-    from ui.lines_view import LinesView
-    from ui.matrix_editor import MatricesView
-    from ui.outputs_view import OutputsView
-    from ui.steps_view import StepsView
-    from ui.token_editor import TokenEditor
-
     translate = QCoreApplication.translate  # lupdate finds translate("context", "text")
     specs: list[ViewSpec] = [
-        ViewSpec("matrices", translate("view_registry", "Matrices"), MatricesView, RIGHT, "edit"),
-        ViewSpec("embeddings", translate("view_registry", "Embeddings"), EmbeddingView, RIGHT, "edit"),
-        ViewSpec("tokens", translate("view_registry", "Tokens"), TokenEditor, RIGHT, "edit"),
-        ViewSpec("lines", translate("view_registry", "Lines"), LinesView, RIGHT, "inspect"),
-        ViewSpec("steps", translate("view_registry", "Step by step"), StepsView, RIGHT, "inspect"),
-        ViewSpec("all_heads", translate("view_registry", "All heads"), AllHeadsView, BOTTOM, "heads"),
-        ViewSpec("compare", translate("view_registry", "One head vs many"), CompareView, BOTTOM, "heads"),
-        ViewSpec("outputs", translate("view_registry", "Outputs"), OutputsView, BOTTOM, "outputs"),
-        ViewSpec("context", translate("view_registry", "Context effect"), ContextView, BOTTOM, "outputs"),
-        ViewSpec("cost", translate("view_registry", "Cost"), CostView, BOTTOM, "outputs"),
+        ViewSpec(
+            "matrices",
+            translate("view_registry", "Matrices"),
+            _lazy("ui.matrix_editor", "MatricesView"),
+            RIGHT,
+            "edit",
+        ),
+        ViewSpec(
+            "embeddings",
+            translate("view_registry", "Embeddings"),
+            _lazy("ui.embedding_view", "EmbeddingView"),
+            RIGHT,
+            "edit",
+        ),
+        ViewSpec(
+            "tokens",
+            translate("view_registry", "Tokens"),
+            _lazy("ui.token_editor", "TokenEditor"),
+            RIGHT,
+            "edit",
+        ),
+        ViewSpec(
+            "lines",
+            translate("view_registry", "Lines"),
+            _lazy("ui.lines_view", "LinesView"),
+            RIGHT,
+            "inspect",
+        ),
+        ViewSpec(
+            "steps",
+            translate("view_registry", "Step by step"),
+            _lazy("ui.steps_view", "StepsView"),
+            RIGHT,
+            "inspect",
+        ),
+        ViewSpec(
+            "all_heads",
+            translate("view_registry", "All heads"),
+            _lazy("ui.all_heads_view", "AllHeadsView"),
+            BOTTOM,
+            "heads",
+        ),
+        ViewSpec(
+            "compare",
+            translate("view_registry", "One head vs many"),
+            _lazy("ui.compare_view", "CompareView"),
+            BOTTOM,
+            "heads",
+        ),
+        ViewSpec(
+            "outputs",
+            translate("view_registry", "Outputs"),
+            _lazy("ui.outputs_view", "OutputsView"),
+            BOTTOM,
+            "outputs",
+        ),
+        ViewSpec(
+            "context",
+            translate("view_registry", "Context effect"),
+            _lazy("ui.context_view", "ContextView"),
+            BOTTOM,
+            "outputs",
+        ),
+        ViewSpec(
+            "cost", translate("view_registry", "Cost"), _lazy("ui.cost_view", "CostView"), BOTTOM, "outputs"
+        ),
     ]
     return specs
