@@ -2,12 +2,54 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QApplication
 
-from ui.lines_view import MAX_LINES, MIN_WEIGHT, line_alpha, line_width, select_lines
+from ui import line_raster
+from ui.lines_view import (
+    FADED_ALPHA,
+    HEAD_COLOURS,
+    LEVELS,
+    MAX_LINES,
+    MIN_WEIGHT,
+    ORDER_WINDOW,
+    batch_pen,
+    line_alpha,
+    line_width,
+    plan_batches,
+    select_lines,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _pixels(image: QImage) -> np.ndarray:
+    """(rows, cols, 3) red, green, blue of ``image``."""
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    words = np.frombuffer(image.constBits(), np.uint32).reshape(image.height(), image.bytesPerLine() // 4)
+    words = words[:, : image.width()]
+    return np.stack([(words >> 16) & 255, (words >> 8) & 255, words & 255], axis=-1).astype(int)
+
+
+def _hover(canvas, pos: QPointF) -> None:
+    # Sent straight to the canvas: a real cursor move can be taken by a window left over
+    # from an earlier test.
+    move = QMouseEvent(
+        QEvent.Type.MouseMove,
+        pos,
+        QPointF(canvas.mapToGlobal(pos.toPoint())),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(canvas, move)
 
 
 def test_one_line_per_weight_above_the_threshold(bank_window, open_view):
@@ -42,18 +84,7 @@ def test_hovering_a_token_isolates_its_lines(bank_window, open_view, qtbot):
     canvas = open_view("lines").canvas
     qtbot.wait(10)  # let the raised dock lay the canvas out before measuring it
     row_h = canvas._row_height()
-    y = int(12 + 4.5 * row_h)
-    # Sent straight to the canvas: a real cursor move can be taken by a window left over
-    # from an earlier test.
-    move = QMouseEvent(
-        QEvent.Type.MouseMove,
-        QPointF(5, y),
-        QPointF(canvas.mapToGlobal(QPoint(5, y))),
-        Qt.MouseButton.NoButton,
-        Qt.MouseButton.NoButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    QApplication.sendEvent(canvas, move)
+    _hover(canvas, QPointF(5, int(12 + 4.5 * row_h)))
     assert canvas.hovered == ("query", 4)
     shown = canvas.visible_mask()
     assert set(canvas.lines.queries[shown].tolist()) == {4}
@@ -89,20 +120,150 @@ def test_lines_redraw_after_a_new_sentence(bank_window, open_view):
     assert canvas.lines.queries.max() <= 2
 
 
-def test_the_lines_picture_catches_up_with_an_edit(bank_window, open_view, qtbot):
-    """Painted on a worker thread, the picture ends on the newest lines, as painted directly."""
-    from ui.lines_view import paint_picture
-
+def test_hovering_a_token_leaves_only_its_lines_on_screen(bank_window, open_view, qtbot):
+    """Next to query 0's row, lines fan out; hovering query 4 leaves white there."""
     canvas = open_view("lines").canvas
     qtbot.wait(10)
-    canvas.repaint()
+    left, _ = canvas._columns()
+    row_h = canvas._row_height()
+    x, y = int(left + 12), int(12 + 0.5 * row_h)
+    before = _pixels(canvas.grab().toImage())[y - 2 : y + 3, x]
+    _hover(canvas, QPointF(5, int(12 + 4.5 * row_h)))
+    after = _pixels(canvas.grab().toImage())[y - 2 : y + 3, x]
+    assert before.min() < 200  # query 0's lines
+    assert after.min() == 255  # query 4's lines start four rows lower
+
+
+def test_a_selected_query_fades_the_other_lines(bank_window, open_view):
+    """With query 3 selected, its lines keep their opacity and the others fade."""
+    canvas = open_view("lines").canvas
+    bank_window.selection.set_query(3)
+    _, alphas, _ = canvas.line_style()
+    own = canvas.lines.queries == 3
+    weights = canvas.lines.weights
+    expected = np.array([line_alpha(w) for w in weights]) / 255
+    np.testing.assert_allclose(alphas[own], expected[own], atol=1 / 255)
+    np.testing.assert_allclose(alphas[~own], expected[~own] * FADED_ALPHA, atol=1 / 255)
+
+
+def test_qt_draws_the_lines_in_bulk_with_the_right_pens(bank_window, open_view):
+    """16 heads: each shown line is in exactly one batch, whose pen has the line's head
+    and (within a rounding step) its width and opacity; far fewer calls than lines."""
+    bank_window.session.set_heads(16)
+    canvas = open_view("lines").canvas
+    lines, n = canvas.lines, len(canvas.tokens)
+    batches = plan_batches(lines, np.ones(len(lines.weights), bool), np.ones(16), -1, n)
+    weights = bank_window.session.result.weights
+    drawn = []
+    for batch in batches:
+        w = weights[batch.head, batch.segments // n, batch.segments % n]
+        assert np.abs(w * (LEVELS - 1) - batch.level).max() <= 0.5 + 1e-9
+        pen = batch_pen(batch.head, batch.level, batch.dim)
+        assert pen.color().rgb() == QColor(HEAD_COLOURS[batch.head % len(HEAD_COLOURS)]).rgb()
+        assert (pen.style() == Qt.PenStyle.DashLine) == (batch.head >= 8)
+        assert abs(pen.widthF() - line_width(w.mean())) <= 7.5 / (LEVELS - 1)
+        assert abs(pen.color().alpha() - line_alpha(w.mean())) <= 215 / (LEVELS - 1) + 1
+        drawn += [(batch.head, int(s)) for s in batch.segments]
+    assert sorted(drawn) == sorted(
+        zip(lines.heads.tolist(), (lines.queries * n + lines.keys).tolist(), strict=True)
+    )
+    assert len(batches) < len(lines.weights) / 4
+    # Weakest first, strongest on top: the last window holds the strongest line.
+    tail, count = set(), 0
+    for batch in reversed(batches):
+        tail.add(batch.head)
+        count += len(batch.segments)
+        if count >= ORDER_WINDOW:
+            break
+    assert lines.heads[-1] in tail
+
+
+def _qt_lines(shape, x0, x1, ya, yb, widths, colours, alphas) -> np.ndarray:
+    """The reference: each line drawn by Qt with its own pen, as the view once did."""
+    image = QImage(shape[1], shape[0], QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    p = QPainter(image)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    for i in range(len(ya)):
+        colour = QColor.fromRgbF(*colours[i])
+        colour.setAlpha(round(alphas[i] * 255))
+        pen = QPen(colour, widths[i])
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        p.setPen(pen)
+        p.drawLine(QLineF(x0, ya[i], x1, yb[i]))
+    p.end()
+    return _pixels(image)
+
+
+def test_the_line_kernel_paints_what_qt_paints(qapp):
+    """Random lines, steep and flat, thin and wide: within a few levels of Qt's own drawing."""
+    rng = np.random.default_rng(1)
+    count, shape = 300, (220, 300)
+    ya, yb = rng.uniform(-20, 240, count), rng.uniform(-20, 240, count)
+    weights = np.sort(rng.uniform(0.01, 1.0, count))
+    widths, alphas = line_width(weights), np.array([line_alpha(w) for w in weights]) / 255
+    colours = rng.uniform(0, 1, (count, 3))
+    words = line_raster.paint(shape, 30.0, 270.0, ya, yb, widths, np.zeros(count, bool), colours, alphas)
+    assert words is not None, "the kernel did not compile"
+    mine = np.stack([(words >> 16) & 255, (words >> 8) & 255, words & 255], axis=-1).astype(int)
+    diff = np.abs(mine - _qt_lines(shape, 30.0, 270.0, ya, yb, widths, colours, alphas))
+    assert diff.mean() < 1.5
+    assert np.percentile(diff, 99) <= 20
+    assert mine.min() < 100  # not a blank picture that merely matches white
+
+
+def test_dashed_lines_have_gaps(qapp):
+    """Heads 9-16 are dashed: along a dashed line, some columns stay white."""
+    line = [np.array([10.0]), np.array([10.0]), np.array([2.0])]
+    args = dict(colours=np.zeros((1, 3)), alphas=np.ones(1))
+    solid = line_raster.paint((20, 100), 0.0, 100.0, *line, np.zeros(1, bool), **args)[10]
+    dashed = line_raster.paint((20, 100), 0.0, 100.0, *line, np.ones(1, bool), **args)[10]
+    assert ((solid & 0xFF) < 50).all()
+    assert ((dashed & 0xFF) == 255).sum() >= 25  # a third of each 6-unit period is a gap
+
+
+def test_an_edit_shows_at_once_and_qt_draws_the_same(bank_window, open_view, qtbot, monkeypatch):
+    """After an edit, the next paint shows the new lines; drawn by Qt instead (an SVG
+    export, or no kernel), the picture is the same to the eye."""
+    canvas = open_view("lines").canvas
+    qtbot.wait(10)
+    before = _pixels(canvas.grab().toImage())
     bank_window.session.set_causal(True)
     bank_window.selection.set_query(3)
-    canvas.repaint()
-    qtbot.waitUntil(lambda: not canvas.picture_pending(), timeout=30_000)
-    canvas.repaint()  # shows the picture that came back (the newest asked for)
-    qtbot.waitUntil(lambda: not canvas.picture_pending(), timeout=30_000)
-    job = canvas.picture_job()
-    assert canvas._picture_job.faded_except == 3
-    assert np.array_equal(canvas._picture_job.weights, job.weights)
-    assert canvas._picture == paint_picture(job)
+    kernel = _pixels(canvas.grab().toImage())
+    monkeypatch.setattr(line_raster, "paint", lambda *args, **kwargs: None)
+    qt = _pixels(canvas.grab().toImage())
+    assert np.abs(kernel - before).mean() > 5  # the causal mask removed half the lines
+    diff = np.abs(kernel - qt)
+    assert diff.mean() < 1.0
+    assert np.percentile(diff, 99) <= 20
+
+
+def test_a_window_showing_the_lines_exits_cleanly(tmp_path):
+    """The app's window with the Lines view in front, painted, then quit: exit code 0,
+    nothing printed about threads (a painting thread once aborted the process at exit)."""
+    script = tmp_path / "run.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from app.session import Session\n"
+        "from ui.main_window import MainWindow\n"
+        "session = Session()\n"
+        "session.load_preset('bank')\n"
+        "window = MainWindow(session, remember_layout=False)\n"
+        "window.resize(1200, 800)\n"
+        "window.show()\n"
+        "window.build_views()\n"
+        "window.docks['lines'].raise_()\n"
+        "QTimer.singleShot(300, lambda: session.set_heads(8))\n"
+        "QTimer.singleShot(600, window.close)\n"
+        "QTimer.singleShot(700, app.quit)\n"
+        "sys.exit(app.exec())\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "terminate" not in done.stderr and "QThread" not in done.stderr
