@@ -153,7 +153,13 @@ def run_fused(args: tuple, need_weights: bool, threads: int) -> tuple[int, tuple
     head_outputs, concat, output = empty((h, n, d_k), dt), empty((n, h * d_k), dt), empty((n, d_model), dt)
     outs = (q, k, v, scores, logits, weights, head_outputs, concat)
     if threads <= 1 or h == 1:
-        status = _kernels.mha_fused(*args, 0, h, *outs, output, False)
+        if CONFIG.pack_cache_min <= w_q.size <= CONFIG.pack_cache_size and _pack_lock.acquire(blocking=False):
+            try:
+                status = _kernels.mha_fused(*args, 0, h, _packed(args), *outs, output, False)
+            finally:
+                _pack_lock.release()
+        else:  # small weights, or another thread holds the packed ones: pack here
+            status = _kernels.mha_fused(*args, 0, h, empty((0, 0), dt), *outs, output, False)
         if ("serial", dt) not in _ready:
             _mark_ready("serial", dt)  # "parallel" is marked once _compile has run all its paths
     else:
@@ -161,6 +167,29 @@ def run_fused(args: tuple, need_weights: bool, threads: int) -> tuple[int, tuple
     if not need_weights:
         scores = logits = weights = None
     return status, (q, k, v, scores, logits, weights, head_outputs, concat, output)
+
+
+# The serial fused kernel's packed [W_Q | W_K | W_V] of the last weights it saw, kept
+# between calls (engine.kernels.refresh_packed): the app recomputes with the same weights
+# far more often than it changes them (tokens, temperature, causal, head switches).
+# One entry; the lock keeps a second thread from repacking it under a running kernel
+# (that thread packs its own instead).
+_pack_lock = threading.Lock()
+_pack_entry: tuple | None = None  # (w_q.shape, dtype, saved weights, packed)
+
+
+def _packed(args) -> np.ndarray:
+    """The packed projection weights of args' w_q, w_k, w_v (call with _pack_lock held)."""
+    global _pack_entry
+    w_q, w_k, w_v = args[1], args[2], args[3]
+    entry = _pack_entry
+    if entry is None or entry[0] != w_q.shape or entry[1] != w_q.dtype:
+        h, d_model, d_k = w_q.shape
+        saved = np.full(3 * w_q.size, np.nan, w_q.dtype)  # NaN equals nothing: the first call packs
+        entry = (w_q.shape, w_q.dtype, saved, np.empty((d_model, 3 * h * d_k), w_q.dtype))
+        _pack_entry = entry
+    _kernels.refresh_packed(w_q, w_k, w_v, entry[2], entry[3])
+    return entry[3]
 
 
 def _fused_split(args, h, threads, outs, output) -> int:
@@ -173,13 +202,14 @@ def _fused_split(args, h, threads, outs, output) -> int:
     from engine.blas import run_parallel
 
     bounds = [h * t // threads for t in range(threads + 1)]
+    no_pack = np.empty((0, 0), args[0].dtype)  # each thread packs the weights of its own heads
     partial = [output] + [np.empty_like(output) for _ in range(threads - 1)]
     used = [False] * threads
     statuses = [0] * threads
 
     def task(i: int, worker: int) -> None:
         statuses[i] = _kernels.mha_fused(
-            *args, bounds[i], bounds[i + 1], *outs, partial[worker], used[worker]
+            *args, bounds[i], bounds[i + 1], no_pack, *outs, partial[worker], used[worker]
         )
         used[worker] = True
 

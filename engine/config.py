@@ -48,6 +48,12 @@ class EngineConfig:
     block_keys : int
         Keys per block in the output-only streaming path: its scratch memory per
         thread is ``block_rows * block_keys`` numbers, whatever the sequence length.
+    pack_cache_min, pack_cache_size : int
+        The serial fused kernel keeps the packed [W_Q | W_K | W_V] of the last weights
+        it saw (and a copy of them to notice a change) when W_Q has from
+        ``pack_cache_min`` to ``pack_cache_size`` numbers: twice the three matrices'
+        memory, 3 MiB in float64 at most. Below the minimum, packing costs less than
+        the 2-3 us of looking the weights up.
     """
 
     threads: int | None = None
@@ -58,6 +64,8 @@ class EngineConfig:
     tiled_min_n: int = 256
     block_rows: int = 128
     block_keys: int = 2048
+    pack_cache_min: int = 2048
+    pack_cache_size: int = 1 << 16
 
 
 CONFIG = EngineConfig()

@@ -106,14 +106,15 @@ def test_fused_kernel_matches_twin(
     args = inputs(seed, n, d_model, h, d_k, dtype)
     mask = (np.random.default_rng(seed).random(h) < 0.6).astype(float) if use_mask else None
     kw = {"causal": causal, "scale": scale, "temperature": temperature}
-    old = CONFIG.threads
+    old = CONFIG.threads, CONFIG.pack_cache_min
     CONFIG.threads = threads
+    CONFIG.pack_cache_min = 1  # the serial path keeps its packed weights at every size here
     try:
         for b in ("numba-serial", "numba-parallel"):
             got = multi_head_attention(*args, head_mask=mask, backend=b, **kw)
             assert_close(got, twin(args, mask, **kw), dtype)
     finally:
-        CONFIG.threads = old
+        CONFIG.threads, CONFIG.pack_cache_min = old
 
 
 def test_fused_kernel_takes_fast_and_slow_inputs_alike():
@@ -130,9 +131,12 @@ def test_fused_kernel_takes_fast_and_slow_inputs_alike():
     assert_close(slow, fast, np.float64)
 
 
-def test_weights_edited_in_place_are_seen():
-    """The serial path keeps the packed weights between calls; editing a weight in place
-    (same array object, same shape) must still change the result, one cell at a time."""
+@pytest.mark.parametrize("cache_min", [1, 10**9])
+def test_weights_edited_in_place_are_seen(monkeypatch, cache_min):
+    """The serial path keeps the packed weights between calls (from a size on); editing a
+    weight in place (same array object, same shape) must still change the result, one
+    cell at a time."""
+    monkeypatch.setattr(CONFIG, "pack_cache_min", cache_min)
     args = inputs(3, 7, 6, 2, 3)
     multi_head_attention(*args, backend="numba-serial")
     for w in (args[1], args[2], args[3]):
@@ -143,6 +147,26 @@ def test_weights_edited_in_place_are_seen():
     w_nan[0, 0, 0] = np.nan
     with pytest.raises(ValueError, match="w_q contains NaN"):
         multi_head_attention(args[0], w_nan, *args[2:], backend="numba-serial")
+    assert_close(multi_head_attention(*args, backend="numba-serial"), twin(args), np.float64)
+
+
+def test_packed_weights_follow_shape_and_dtype_changes(monkeypatch):
+    """The one kept packing is replaced when the weights change shape or dtype, and a call
+    made while another thread holds it packs its own: every result equals the twin's."""
+    monkeypatch.setattr(CONFIG, "pack_cache_min", 1)
+    for n, d_model, h, d_k, dtype in [
+        (5, 6, 2, 3, np.float64),
+        (5, 6, 3, 2, np.float64),  # as many numbers, another shape
+        (5, 6, 3, 2, np.float32),
+        (9, 6, 3, 2, np.float64),  # same weight shape, new tokens: the packing is reused
+    ]:
+        args = inputs(n, n, d_model, h, d_k, dtype)
+        got = multi_head_attention(*args, backend="numba-serial")
+        assert_close(got, twin(args), dtype)
+    args = inputs(4, 6, 6, 3, 2)
+    with backend._pack_lock:  # as if another thread were inside the kernel
+        got = multi_head_attention(*args, backend="numba-serial")
+    assert_close(got, twin(args), np.float64)
     assert_close(multi_head_attention(*args, backend="numba-serial"), twin(args), np.float64)
 
 
