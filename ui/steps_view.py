@@ -1,17 +1,21 @@
 """Step by step: the selected query token's attention in one head, with every number.
 
 The numbers come from :func:`app.steps.snapshot_steps` (read from the snapshot's
-result); the text from :mod:`ui.steps_html`. "Next step" reveals the four steps one at
-a time, for presenting; "Show all" reveals the rest.
+result); the content from :mod:`ui.steps_text`, painted by :mod:`ui.steps_canvas`.
+"Next step" reveals the four steps one at a time, for presenting; "Show all" reveals
+the rest. A key's score expands into its term-by-term products when clicked.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.steps import snapshot_steps
 from ui import lazy_view
-from ui.steps_html import STEP_TITLES, steps_html
+from ui.steps_canvas import StepsArea, StepsCanvas
+from ui.steps_text import STEP_TITLES, plain_text, steps_blocks
 
 N_STEPS = len(STEP_TITLES)
 
@@ -39,14 +43,23 @@ class StepsView(QWidget):
         self.next_button.setToolTip(self.tr("Reveal the next step of the calculation."))
         self.all_button = QPushButton(self.tr("Show all"))
         self.all_button.setToolTip(self.tr("Reveal all four steps at once."))
-        self.browser = QTextBrowser()
-        self.browser.setOpenLinks(False)
-        self.browser.setToolTip(
+        self.canvas = StepsCanvas()
+        self.canvas.setToolTip(
             self.tr(
                 "The calculation for the selected token with the actual numbers. Click 'show the sum' "
                 "to see a score worked out term by term."
             )
         )
+        self.area = StepsArea(self.canvas)
+        # The text is painted, not selectable: copying takes the whole calculation.
+        copy = QAction(self.tr("Copy the calculation"), self)
+        copy.setShortcut(QKeySequence.StandardKey.Copy)
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        copy.triggered.connect(self.copy_text)
+        self.addAction(copy)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.canvas.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # a click, then Ctrl+C
+        self._blocks: list = []
         buttons = QHBoxLayout()
         buttons.addWidget(self.restart_button)
         buttons.addWidget(self.next_button)
@@ -56,11 +69,11 @@ class StepsView(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.note)
         layout.addLayout(buttons)
-        layout.addWidget(self.browser, 1)
+        layout.addWidget(self.area, 1)
         self.restart_button.clicked.connect(lambda: self.reveal(1))
         self.next_button.clicked.connect(lambda: self.reveal(self.revealed + 1))
         self.all_button.clicked.connect(lambda: self.reveal(N_STEPS))
-        self.browser.anchorClicked.connect(self._on_link)
+        self.canvas.linkActivated.connect(self._on_link)
         # One slot for all three, so a new result and a new selection in one turn rebuild
         # the text once (and not at all while the panel is hidden).
         for signal in (session.sigResultChanged, selection.sigHeadChanged, selection.sigQueryChanged):
@@ -70,18 +83,29 @@ class StepsView(QWidget):
     def reveal(self, count: int) -> None:
         """Show the first ``count`` steps (1-4)."""
         self.revealed = max(1, min(N_STEPS, count))
-        self._render(keep_scroll=True)
+        self._render()
 
-    def _on_link(self, url) -> None:
-        target = url.toString().removeprefix("expand:")
+    def toggle_sum(self, j: int) -> None:
+        """Show or hide key ``j``'s score worked out term by term."""
+        self.expanded ^= {j}
+        self._render()
+
+    def text(self) -> str:
+        """What the panel shows, as text (a line per row, cells separated by tabs)."""
+        return plain_text(self._blocks)
+
+    def copy_text(self) -> None:
+        QGuiApplication.clipboard().setText(self.title.text() + "\n" + self.text())
+
+    def _on_link(self, target: str) -> None:
         n = len(self.steps.tokens) if self.steps else 0
         if target == "all":
             self.expanded = set(range(n))
         elif target == "none":
             self.expanded = set()
-        elif target.isdigit():
+        elif target.isdigit() and int(target) < n:
             self.expanded ^= {int(target)}
-        self._render(keep_scroll=True)
+        self._render()
 
     def _on_result(self, *_) -> None:
         if self.steps is not None and len(self._session.state.tokens) != len(self.steps.tokens):
@@ -112,15 +136,14 @@ class StepsView(QWidget):
             )
         else:
             self.note.setText(self.tr("Click another row of the heatmap to follow a different token."))
-        self._render(keep_scroll=False)
+        self._render()
 
-    def _render(self, keep_scroll: bool) -> None:
+    def _render(self) -> None:
+        # The scroll position stays: following a token or dragging a slider keeps the
+        # step being read in view.
         if self.steps is None:
             return
-        bar = self.browser.verticalScrollBar()
-        position = bar.value()
-        self.browser.setHtml(steps_html(self.steps, self.revealed, self.expanded))
-        if keep_scroll:
-            bar.setValue(position)
+        self._blocks = steps_blocks(self.steps, self.revealed, self.expanded)
+        self.canvas.set_blocks(self._blocks)
         self.next_button.setEnabled(self.revealed < N_STEPS)
         self.all_button.setEnabled(self.revealed < N_STEPS)
