@@ -40,6 +40,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QVBox
 
 from ui import lazy_view, line_raster
 from ui.heatmap import short_label
+from ui.theme import font_scale, scaled_points
 
 # Okabe & Ito's palette, readable with the common colour-vision deficiencies; heads
 # 9-16 reuse it with dashed lines. Yellow is darkened to show on white.
@@ -202,7 +203,7 @@ class LinesCanvas(QWidget):
         # and the line of each (query, key) pair (until the geometry changes).
         self._plan: tuple[tuple, list[Batch]] | None = None
         self._segments: tuple[tuple, list[QLineF]] | None = None
-        self._widest: tuple[tuple[str, ...], float] = ((), 0.0)  # tokens, their widest label (px)
+        self._widest: tuple[tuple, float] = ((), 0.0)  # (tokens, point size), their widest label (px)
         self._waiting_for_kernels = False  # drawn by Qt until ui.line_raster has compiled
         self.setToolTip(
             self.tr(
@@ -216,11 +217,14 @@ class LinesCanvas(QWidget):
         self.lines = lines
         self.head_on = np.asarray(head_on)
         self._plan = None
-        self.setMinimumHeight(2 * MARGIN + MIN_ROW_HEIGHT * len(self.tokens))
+        # The labels follow the text size (Preferences, presentation mode): the session
+        # refreshes, and so redraws every view, when it changes.
+        self._font.setPointSize(scaled_points(12))
+        self.setMinimumHeight(2 * MARGIN + round(MIN_ROW_HEIGHT * font_scale()) * len(self.tokens))
         self.update()
 
     def sizeHint(self) -> QSize:
-        return QSize(420, 2 * MARGIN + ROW_HEIGHT * max(len(self.tokens), 1))
+        return QSize(420, 2 * MARGIN + round(ROW_HEIGHT * font_scale()) * max(len(self.tokens), 1))
 
     def visible_mask(self) -> np.ndarray:
         """Which of ``lines`` are drawn now (hovering a token keeps only its own)."""

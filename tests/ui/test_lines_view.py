@@ -267,3 +267,21 @@ def test_a_window_showing_the_lines_exits_cleanly(tmp_path):
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr
     assert "terminate" not in done.stderr and "QThread" not in done.stderr
+
+
+def test_presentation_mode_enlarges_the_labels(bank_window, open_view, qtbot):
+    """In presentation mode the token labels and rows grow with the text."""
+    canvas = open_view("lines").canvas
+    normal_font, normal_height = canvas._font.pointSize(), canvas.minimumHeight()
+    bank_window.presentation.set_active(True, full_screen=False)
+    try:
+        bank_window.docks["lines"].show()  # presentation mode puts the docks away
+        open_view("lines")
+        qtbot.wait(20)
+        assert canvas._font.pointSize() >= 1.4 * normal_font
+        assert canvas.minimumHeight() > normal_height
+        left, _ = canvas._columns()
+        assert left > canvas.width() * 0.1  # the columns make room for the bigger labels
+    finally:
+        bank_window.presentation.set_active(False)
+    assert open_view("lines").canvas._font.pointSize() == normal_font
