@@ -90,6 +90,7 @@ class HeadCell(QFrame):
         # What the plot shows now: an edit that leaves this head alone repaints nothing.
         self._weights: np.ndarray | None = None
         self._masked: np.ndarray | None = None
+        self._texts_of: tuple | None = None  # (name, on, statistics) the texts were written for
         self.set_selected(False)
 
     def show_head(self, weights, masked, name: str, on: bool, stats) -> None:
@@ -111,6 +112,9 @@ class HeadCell(QFrame):
             self.mask_image.setRect(rect)
             self.plot.setRange(xRange=(0, n_cols), yRange=(0, n_rows), padding=0)
         self.image.setOpacity(1.0 if on else OFF_OPACITY)
+        if (name, on, stats) == self._texts_of:
+            return  # an edit of another head: the same words (formatting them cost ~0.2 ms a head)
+        self._texts_of = (name, on, stats)
         self.title.setText(f"{self.head + 1}: {name}" + ("" if on else " " + self.tr("(off)")))
         self.title.setEnabled(on)
         self.stats.setEnabled(on)

@@ -40,6 +40,8 @@ class CellTexts(QGraphicsItem):
         super().__init__(parent)
         self._texts: list[str] = []
         self._dark: list[bool] = []
+        self._key = ("texts", [], [])  # what the texts were made from (see set_cells)
+        self._pending = None  # (texts, dark) handed over but not yet made into lists
         self._shape = (0, 0)
         self._font = QFont()
         self._font.setPointSize(point_size)
@@ -54,6 +56,7 @@ class CellTexts(QGraphicsItem):
 
     @property
     def texts(self) -> list[str]:
+        self._materialise()
         return list(self._texts)
 
     def set_point_size(self, point_size: int) -> None:
@@ -61,17 +64,34 @@ class CellTexts(QGraphicsItem):
         self._fitting.clear()
         self.update()
 
-    def set_cells(self, texts, dark, shape: tuple[int, int], sample: str = "0.00") -> None:
-        """``texts`` and ``dark`` (dark text on a bright cell) row by row for a ``shape`` matrix."""
-        texts, dark, shape = list(texts), [bool(d) for d in dark], tuple(shape)
-        if (texts, dark, shape, sample) == (self._texts, self._dark, self._shape, self._sample):
+    def set_cells(self, texts, dark, shape: tuple[int, int], sample: str = "0.00", *, key=None) -> None:
+        """``texts`` and ``dark`` (dark text on a bright cell) row by row for a ``shape`` matrix.
+
+        With ``key`` (anything comparable that changes whenever the texts or colours do),
+        ``texts`` and ``dark`` may be functions returning them: they are then only called
+        when the numbers are drawn or read, not when the cells are too small to carry any.
+        """
+        shape = tuple(shape)
+        if key is None:
+            texts, dark = list(texts), [bool(d) for d in dark]
+            key = ("texts", texts, dark)
+        if (key, shape, sample) == (self._key, self._shape, self._sample):
             return  # nothing to repaint
         if shape != self._shape:
             self.prepareGeometryChange()
-        self._texts, self._dark = texts, dark
+        self._key = key
+        self._pending = (texts, dark)
         self._shape = shape
         self._sample = sample
         self.update()
+
+    def _materialise(self) -> None:
+        if self._pending is None:
+            return
+        texts, dark = self._pending
+        self._pending = None
+        self._texts = list(texts() if callable(texts) else texts)
+        self._dark = [bool(d) for d in (dark() if callable(dark) else dark)]
 
     def clear(self) -> None:
         self.set_cells([], [], (0, 0))
@@ -108,17 +128,22 @@ class CellTexts(QGraphicsItem):
 
     def paint(self, painter, option, widget=None) -> None:
         n_rows, n_cols = self._shape
-        if not self._texts or not n_rows or not n_cols:
+        if not n_rows or not n_cols:
             return
         transform = painter.transform()
         cell = transform.mapRect(QRectF(0, 0, 1, 1))
         font = self.fitting_font(abs(cell.width()), abs(cell.height()))
         if font is None:
             return
+        self._materialise()
+        if not self._texts:
+            return
+        height = QFontMetricsF(font).height()
+        statics = self._statics_for(font)
+        columns, rows = self._cell_edges(transform, n_rows, n_cols)
         painter.save()
         painter.resetTransform()  # draw in screen pixels so the text keeps its size
         painter.setFont(font)
-        height = QFontMetricsF(font).height()
         pens = (self._light, DARK)
         current = None
         for idx, text in enumerate(self._texts):
@@ -127,30 +152,52 @@ class CellTexts(QGraphicsItem):
                 painter.setPen(pens[dark])
                 current = dark
             r, c = divmod(idx, n_cols)
-            rect = transform.mapRect(QRectF(c, r, 1, 1))
-            static, width = self._laid_out(text, font)
-            # Where drawText(rect, AlignCenter) puts it, clipped to the cell as drawText
-            # clips (only a number wider or taller than its cell needs the clip).
-            at = QPointF(rect.x() + (rect.width() - width) / 2, rect.y() + (rect.height() - height) / 2)
-            if width > rect.width() or height > rect.height():
+            if columns is None:
+                rect = transform.mapRect(QRectF(c, r, 1, 1))
+                x, y, w, h = rect.x(), rect.y(), rect.width(), rect.height()
+            else:
+                x, w = columns[c]
+                y, h = rows[r]
+            entry = statics.get(text) or self._lay_out(statics, text, font)
+            static, width = entry
+            # Where drawText(QRectF(x, y, w, h), AlignCenter) puts it, clipped to the cell as
+            # drawText clips (only a number wider or taller than its cell needs the clip).
+            at = QPointF(x + (w - width) / 2, y + (h - height) / 2)
+            if width > w or height > h:
                 painter.save()
-                painter.setClipRect(rect, Qt.ClipOperation.IntersectClip)
+                painter.setClipRect(QRectF(x, y, w, h), Qt.ClipOperation.IntersectClip)
                 painter.drawStaticText(at, static)
                 painter.restore()
             else:
                 painter.drawStaticText(at, static)
         painter.restore()
 
-    def _laid_out(self, text: str, font: QFont) -> tuple[QStaticText, float]:
-        """``text`` as a QStaticText in ``font`` and its advance width, laid out once per font."""
+    @staticmethod
+    def _cell_edges(transform: QTransform, n_rows: int, n_cols: int):
+        """Per column (x, width) and per row (y, height) of the cells on screen.
+
+        The same numbers as ``transform.mapRect(QRectF(c, r, 1, 1))``, computed once per
+        column and row rather than once per cell.
+        """
+        if transform.type().value > QTransform.TransformationType.TxScale.value:
+            return None, None  # rotated or sheared: each cell mapped on its own
+        columns = [(q.x(), q.width()) for q in (transform.mapRect(QRectF(c, 0, 1, 1)) for c in range(n_cols))]
+        rows = [(q.y(), q.height()) for q in (transform.mapRect(QRectF(0, r, 1, 1)) for r in range(n_rows))]
+        return columns, rows
+
+    def _statics_for(self, font: QFont) -> dict[str, tuple[QStaticText, float]]:
+        """The texts laid out in ``font`` so far (a new font, or too many texts, starts afresh)."""
         key = font.key()
         if key != self._static_font_key or len(self._static) > MAX_CACHED_TEXTS:
             self._static, self._static_font_key = {}, key
-        entry = self._static.get(text)
-        if entry is None:
-            static = QStaticText(text)
-            static.setTextFormat(Qt.TextFormat.PlainText)
-            static.prepare(QTransform(), font)
-            entry = (static, QFontMetricsF(font).horizontalAdvance(text))
-            self._static[text] = entry
+        return self._static
+
+    @staticmethod
+    def _lay_out(statics: dict, text: str, font: QFont) -> tuple[QStaticText, float]:
+        """``text`` as a QStaticText in ``font`` and its advance width, kept in ``statics``."""
+        static = QStaticText(text)
+        static.setTextFormat(Qt.TextFormat.PlainText)
+        static.prepare(QTransform(), font)
+        entry = (static, QFontMetricsF(font).horizontalAdvance(text))
+        statics[text] = entry
         return entry

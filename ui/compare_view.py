@@ -14,6 +14,7 @@ from app.analysis import snapshot_head_stats
 from app.comparison import snapshot_comparison
 from ui import lazy_view
 from ui.heatmap import AttentionHeatmap
+from ui.layout_shield import LayoutShield
 
 # Marked for translation (context "compare_view"), translated where shown.
 CAPTION = QT_TRANSLATE_NOOP(
@@ -51,9 +52,10 @@ class _Panel(QWidget):
         self.stats.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
+        # Shielded: the numbers change on most edits and would lay the dock out again each time.
+        layout.addWidget(LayoutShield(self.title))
         layout.addWidget(self.heatmap, 1)
-        layout.addWidget(self.stats)
+        layout.addWidget(LayoutShield(self.stats))
 
 
 class CompareView(QWidget):

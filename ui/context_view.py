@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QComboBox, QGraphicsRectItem, QHBoxLayout, QLabel,
 from app.analysis import snapshot_context_effect
 from ui import lazy_view
 from ui.heatmap import colour_map, short_label
+from ui.layout_shield import LayoutShield
 from ui.matrix_plot import MatrixPlot
 from ui.token_axis import TokenAxis, link_extents
 
@@ -69,7 +70,8 @@ class ContextView(QWidget):
             )
         )
         header = QHBoxLayout()
-        header.addWidget(self.callout, 1)
+        # Shielded: its numbers change on most edits and would lay the dock out again each time.
+        header.addWidget(LayoutShield(self.callout), 1)
         header.addWidget(QLabel(self.tr("Similarity of")))
         header.addWidget(self.which)
         self.graphics = pg.GraphicsLayoutWidget()
@@ -101,6 +103,7 @@ class ContextView(QWidget):
             values=(0.0, 1.0), width=16, interactive=False, colorMapMenu=False, colorMap=colour_map("viridis")
         )
         self.similarity_bar.setImageItem(self.similarity.image)
+        self.similarity_bar.axis.enableAutoSIPrefix(False)  # no label to prefix; see ui.heatmap
         for axis in (self.similarity_bar.axis, self.bars_plot.getAxis("top")):
             axis.setTextPen(pg.mkPen(30, 30, 30))
             axis.label.setDefaultTextColor(QColor(30, 30, 30))

@@ -171,6 +171,9 @@ class AttentionHeatmap(pg.GraphicsLayoutWidget):
                 values=(0.0, 1.0), width=18, label=self.tr("weight"), interactive=False, colorMapMenu=False
             )
             self._bar.setImageItem(self._image)
+            # The bar's number axis has no label of its own, so SI prefixes never apply; left
+            # on, each new top weight rewrote the (hidden) label's HTML.
+            self._bar.axis.enableAutoSIPrefix(False)
             self.addItem(self._bar, row=0, col=1)
         self._values = np.zeros((0, 0))
         self._masked = np.zeros((0, 0), dtype=bool)
@@ -328,12 +331,19 @@ class AttentionHeatmap(pg.GraphicsLayoutWidget):
         if max(n_rows, n_cols) > MAX_ANNOTATED or not values.size:
             self._cell_texts.clear()
             return
-        # Dark text on bright cells, light text on dark ones, whatever the colour map.
-        rgb = self._cmap.map(np.clip(values / self._top, 0, 1).ravel(), mode="float")[:, :3]
-        bright = (rgb @ np.array([0.299, 0.587, 0.114])) > 0.5
-        flat_masked = masked.ravel()
-        texts = ["\u2013" if m else f"{v:.2f}" for v, m in zip(values.ravel(), flat_masked, strict=True)]
-        self._cell_texts.set_cells(texts, bright | flat_masked, values.shape)
+        cmap, top = self._cmap, self._top
+
+        def dark():  # dark text on bright cells, light text on dark ones, whatever the colour map
+            rgb = cmap.map(np.clip(values / top, 0, 1).ravel(), mode="float")[:, :3]
+            return ((rgb @ np.array([0.299, 0.587, 0.114])) > 0.5) | masked.ravel()
+
+        def texts():
+            flat = zip(values.ravel(), masked.ravel(), strict=True)
+            return ["\u2013" if m else f"{v:.2f}" for v, m in flat]
+
+        # Made only when drawn: at 16 tokens the cells are usually too small for numbers.
+        key = (values.tobytes(), masked.tobytes(), top, self._colormap_name)
+        self._cell_texts.set_cells(texts, dark, values.shape, key=key)
 
     def _apply_font_size(self, point_size: int) -> None:
         font = QFont()

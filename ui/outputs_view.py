@@ -60,6 +60,11 @@ class OutputsView(QWidget):
         self.w_o_plot: MatrixPlot | None = None
         self.output_plot: MatrixPlot | None = None
         self._shape_key = None
+        # What the plots show besides their numbers, set again only when it changes: a
+        # title or stretch factor set anew lays the whole row of plots out again.
+        self._titles: dict[int, str] = {}
+        self._stretch_key = None
+        self._marks_key = None
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         lazy_view.connect_redraw(self, session.sigResultChanged, self._redraw)
         lazy_view.connect_redraw(self, selection.sigHeadChanged, self._redraw)
@@ -110,30 +115,42 @@ class OutputsView(QWidget):
         if key != self._shape_key:
             self._build(len(heads))
             self._shape_key = key
+            self._titles, self._stretch_key, self._marks_key = {}, None, None
         tokens, d_k = state.tokens, state.d_k
         features = self._session.source.feature_names(state.d_model)
         for plot, h in zip(self.head_plots, heads, strict=True):
             title = self.tr("Head {number}") if state.head_mask[h] else self.tr("Head {number} (off)")
-            plot.setTitle(title.format(number=h + 1), size="11pt", bold=True, color="#222")
+            self._title(plot, title.format(number=h + 1))
             plot.name = self.tr("Head {number} output").format(number=h + 1)
             plot.set_matrix(res.head_outputs[h], tokens, [str(e + 1) for e in range(d_k)])
         names = concat_labels(res.n_heads, d_k)
         self._set(self.concat_plot, self.tr("Concatenation"), res.concat, tokens, names)
-        self.concat_plot.mark_columns([h * d_k for h in range(1, res.n_heads)])
+        marks = [h * d_k for h in range(1, res.n_heads)]
+        if (marks, res.concat.shape) != self._marks_key:
+            self._marks_key = (marks, res.concat.shape)
+            self.concat_plot.mark_columns(marks)
         self._set(self.w_o_plot, "W_O", state.w_o, names, features)
         self._set(self.output_plot, self.tr("Output"), res.output, tokens, features)
         self._set_stretch(res.n_heads, d_k, state.d_model)
         self.readout.setText(_translated(IDLE))
 
-    @staticmethod
-    def _set(plot: MatrixPlot, title: str, values, rows, cols) -> None:
+    def _title(self, plot: MatrixPlot, text: str) -> None:
+        if self._titles.get(id(plot)) != text:
+            self._titles[id(plot)] = text
+            plot.setTitle(text, size="11pt", bold=True, color="#222")
+
+    def _set(self, plot: MatrixPlot, title: str, values, rows, cols) -> None:
         n_rows, n_cols = values.shape
         plot.name = title
-        plot.setTitle(f"{title} ({n_rows} \u00d7 {n_cols})", size="11pt", bold=True, color="#222")
+        self._title(plot, f"{title} ({n_rows} \u00d7 {n_cols})")
         plot.set_matrix(values, rows, cols)
 
     def _set_stretch(self, n_heads: int, d_k: int, d_model: int) -> None:
         """Give each matrix width in proportion to its number of columns."""
+        key = (len(self.head_plots), n_heads, d_k, d_model)
+        if key == self._stretch_key:
+            return
+        self._stretch_key = key
         gl = self.graphics.ci.layout
         col = 0
         for _ in self.head_plots:

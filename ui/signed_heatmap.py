@@ -200,7 +200,11 @@ class SignedHeatmap(pg.GraphicsLayoutWidget):
         if not self._annotate or n_rows * n_cols > MAX_ANNOTATED_CELLS:
             self._numbers.clear()
             return
-        flat = self.values.ravel()
-        # White text on the dark ends of the scale, dark text near zero.
-        dark = np.abs(flat) <= 0.6 * self.limit
-        self._numbers.set_cells([compact_number(v) for v in flat], dark, (n_rows, n_cols))
+        flat, limit = self.values.ravel(), self.limit
+        # Made only when drawn (the numbers vanish when the cells are too small for them).
+        self._numbers.set_cells(
+            lambda: [compact_number(v) for v in flat],
+            lambda: np.abs(flat) <= 0.6 * limit,  # white text on the dark ends of the scale
+            (n_rows, n_cols),
+            key=(flat.tobytes(), limit),
+        )

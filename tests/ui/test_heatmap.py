@@ -152,8 +152,12 @@ def test_cell_numbers_are_drawn_where_draw_text_centres_them(qapp):
     texts = [f"{v:.2f}" for v in np.linspace(0, 1, 30)] + ["\u2013", "-.05", "12"]
     dark = [i % 3 != 0 for i in range(len(texts))]
     shape = (3, 11)
-    for scale in ((41.3, 23.7), (52.0, 30.0), (33.5, 16.2)):  # the last: numbers wider than a cell
-        transform = QTransform().translate(17.4, 9.6).scale(*scale)
+    scales = ((41.3, 23.7), (52.0, 30.0), (33.5, 16.2))  # the last: numbers wider than a cell
+    transforms = [QTransform().translate(17.4, 9.6).scale(*scale) for scale in scales]
+    transforms.append(QTransform().translate(580.2, 3.1).rotate(90).scale(41.3, 47.9))  # turned: cell by cell
+    for transform in transforms:
+        cell = transform.mapRect(QRectF(0, 0, 1, 1))
+        scale = (cell.width(), cell.height())
         for big in (False, True):
             item = CellTexts(point_size=13, min_cell=(1, 1) if big else None)
             item.set_cells(texts, dark, shape)
