@@ -49,6 +49,7 @@ class Metrics:
         self.line = max(m[f].lineSpacing() for f in body)
         self.ascent = max(m[f].ascent() for f in body)
         self._widths: dict[tuple[int, str], float] = {}
+        self._columns: dict[tuple, int] = {}  # (font, texts) -> widest, in characters
         # The signs the numbers use beyond ASCII, if this monospace font has them one
         # character wide (a fallback font may not): texts with them stay on the grid.
         signs = "\u00f7\u00d7\u221e\u221a\u00b7"
@@ -68,6 +69,18 @@ class Metrics:
             if len(self._widths) > 4096:  # typed tokens come and go; keep the cache small
                 self._widths.clear()
             width = self._widths[key] = self.metrics[font].horizontalAdvance(text)
+        return width
+
+    def widest(self, font: int, texts: list[str]) -> int:
+        """Width of the widest of ``texts`` in whole monospace characters (0 for none)."""
+        if font in (MONO, MONO_BOLD) and self.on_grid("".join(texts)):
+            return max(map(len, texts), default=0)  # numbers: no need to measure
+        key = (font, tuple(texts))  # a column of tokens: the same after most edits
+        width = self._columns.get(key)
+        if width is None:
+            if len(self._columns) > 256:
+                self._columns.clear()
+            width = self._columns[key] = max((self.chars(font, t) for t in set(texts)), default=0)
         return width
 
     def chars(self, font: int, text: str) -> int:
@@ -101,12 +114,11 @@ class _Table:
                 widths.append(max(natural, header) + 2)
                 minimum.append(max(widest, header) + 2)
             elif col.kind == NUM:
-                widths.append(max([m.chars(MONO, cell) for cell in cells if cell] + [header]) + 2)
+                widths.append(max(m.widest(MONO, cells), header) + 2)
                 minimum.append(widths[-1])
             else:
-                texts = [cell[0] for cell in cells] if col.kind == LINK else [cell for cell in cells if cell]
-                font = self.fonts[c]
-                widths.append(max([m.chars(font, t) for t in texts] + [header]) + pad)
+                texts = [cell[0] for cell in cells] if col.kind == LINK else cells
+                widths.append(max(m.widest(self.fonts[c], texts), header) + pad)
                 minimum.append(widths[-1])
         for cells in spans:  # widen the last spanned column if the label needs it
             spanned = _spanned(columns, cells)
