@@ -63,23 +63,20 @@ class _Marker(QObject):
     Events posted while Qt drains its queue (a layout asking its children to lay out,
     the paints that follow) go behind a marker that was already queued, so one marker
     is not enough: it re-posts itself while any other event was delivered since the last
-    round. The first quiet round is when the window's thread is free again
-    (``free_at``); the measurement ends when, in addition, no view is still painting a
-    picture on a worker thread (the lines view), and its result has been painted.
+    round. The first quiet round ends the measurement: the window's thread is free again
+    and every view has painted (no view paints on another thread).
     """
 
     def __init__(self):
         super().__init__()
         self.loop: QEventLoop | None = None
-        self.free_at = 0.0
         self.seen_at = 0.0
         self.delivered = 0  # events delivered to anything but the marker (see eventFilter)
-        self.busy = lambda: False  # a view still painting in the background?
         self._last = 0
         self.rounds = 0
 
     def arm(self, loop) -> None:
-        self.loop, self.rounds, self._last, self.free_at = loop, 0, self.delivered, 0.0
+        self.loop, self.rounds, self._last = loop, 0, self.delivered
 
     def eventFilter(self, obj, event) -> bool:
         if obj is not self:
@@ -94,20 +91,15 @@ class _Marker(QObject):
             self.seen_at = time.perf_counter()
             quiet = self.delivered == self._last
             self._last = self.delivered
-            if quiet and not self.free_at:
-                self.free_at = self.seen_at
             if not quiet and self.rounds < _MAX_ROUNDS:
                 self.rounds += 1
                 self._again()
-            elif self.busy() and self.seen_at - self.free_at < _MAX_WAIT_S:
-                QTimer.singleShot(1, self._again)  # waiting for a worker thread: let it run
             else:
                 self.loop.quit()
             return True
         return super().event(event)
 
 
-_MAX_WAIT_S = 30.0
 _marker: _Marker | None = None
 
 
@@ -130,7 +122,6 @@ def run_in_loop(action) -> float:
 
     QTimer.singleShot(0, go)
     loop.exec()
-    run_in_loop.free = _marker.free_at - started[0]
     return _marker.seen_at - started[0]
 
 
@@ -159,17 +150,3 @@ class PaintCounter(QObject):
         if event.type() == QEvent.Type.Paint and obj.isWidgetType() and obj.window() is self.window:
             self.counts[self.owner(obj)] += 1
         return False
-
-
-def watch_background_painting(window) -> None:
-    """The marker waits for views that paint on a worker thread (their picture_pending())."""
-    from PySide6.QtWidgets import QWidget
-
-    painters = [w for w in window.findChildren(QWidget) if hasattr(w, "picture_pending")]
-
-    def busy() -> bool:
-        return any(w.isVisible() and w.picture_pending() for w in painters)
-
-    if _marker is None:
-        run_in_loop(lambda: None)
-    _marker.busy = busy

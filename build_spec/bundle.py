@@ -33,22 +33,33 @@ def version() -> str:
 NUMBA_DECORATORS = {"njit", "jit", "vectorize", "guvectorize", "stencil", "cfunc", "generated_jit"}
 
 
+KERNEL_PACKAGES = ("engine", "ui")  # where Numba kernels live
+
+
 def njit_modules(package: str = "engine") -> list[str]:
-    """Modules of ``package`` that define Numba-compiled functions, found by parsing."""
+    """Modules of ``package`` that define Numba-compiled functions, found by parsing.
+
+    Both ``@njit``-style decorators and calls such as ``njit(cache=...)(fn)`` count
+    (ui.line_raster compiles its kernels on first use that way).
+    """
     found = []
     for path in sorted((ROOT / package).rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                continue
-            names = set()
-            for dec in node.decorator_list:
-                target = dec.func if isinstance(dec, ast.Call) else dec
-                names.add(target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", ""))
-            if names & NUMBA_DECORATORS:
-                found.append(".".join(path.relative_to(ROOT).with_suffix("").parts))
-                break
+        if any(_numba_name(node) for node in ast.walk(tree)):
+            found.append(".".join(path.relative_to(ROOT).with_suffix("").parts))
     return found
+
+
+def _numba_name(node) -> bool:
+    """Is ``node`` a decorator or call naming one of NUMBA_DECORATORS?"""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        targets = [dec.func if isinstance(dec, ast.Call) else dec for dec in node.decorator_list]
+    elif isinstance(node, ast.Call):
+        targets = [node.func.func if isinstance(node.func, ast.Call) else node.func]
+    else:
+        return False
+    names = {t.attr if isinstance(t, ast.Attribute) else getattr(t, "id", "") for t in targets}
+    return bool(names & NUMBA_DECORATORS)
 
 
 def module_collection_mode() -> dict[str, str]:
@@ -58,7 +69,8 @@ def module_collection_mode() -> dict[str, str]:
     (including the app's own, ``frozen_numba_cache``) needs one.
     """
     modes = {"engine.kernels": "py"}
-    modes.update({m: "py" for m in njit_modules("engine")})
+    for package in KERNEL_PACKAGES:
+        modes.update({m: "py" for m in njit_modules(package)})
     return modes
 
 

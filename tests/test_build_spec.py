@@ -52,6 +52,10 @@ def test_kernels_are_collected_as_source(bundle):
     assert modes["engine.kernels"] == "py"
     assert "engine.kernels" in bundle.njit_modules("engine")
     assert all(modes[m] == "py" for m in bundle.njit_modules("engine"))
+    # The Lines view's raster kernel is compiled by a call, not a decorator.
+    assert "ui.line_raster" in bundle.njit_modules("ui")
+    assert modes["ui.line_raster"] == "py"
+    assert "ui.heatmap" not in modes
 
 
 def test_numba_threading_layer_and_devicearray_are_hidden_imports(bundle):
