@@ -88,20 +88,56 @@ def _run_gui(args) -> int:
     app.setOrganizationName("AttentionLab")
     app.setApplicationName("Attention Lab")
     install_translations(app, args.language)  # before any widget is built: they translate as made
+    interactive = not args.screenshot
+    # The window's shell (frame, menu bar, docks) needs neither numpy nor pyqtgraph; a
+    # plain start shows it first and makes the session after its first paint, which
+    # halves the wait. What can fail on bad input (a file, a preset, a lesson, a
+    # sentence) or needs the finished window is set up before the window shows.
+    staged = interactive and not (
+        args.session
+        or args.preset
+        or args.lesson
+        or args.sentence is not None
+        or args.export
+        or args.presentation
+    )
+    window = MainWindow(remember_layout=interactive, autosave=interactive)
+    window.apply_preferences()
+    if staged:
+        window.sigFirstPainted.connect(lambda: _attach_session(args, window, interactive))
+        window.show()
+    else:
+        session = _attach_session(args, window, interactive)
+        if args.screenshot:
+            return _screenshot(app, window, args.screenshot, presentation=args.presentation)
+        window.show()
+        if args.presentation:
+            window.set_presentation(True)
+        if args.export:
+            from app.export import export_snapshot
+
+            export_snapshot(args.export, session.snapshot)
+    if args.quit_after_first_paint:
+        from ui.first_paint import quit_after_first_paint
+
+        quit_after_first_paint(app, window, STARTED)
+    return app.exec()
+
+
+def _attach_session(args, window, interactive: bool):
+    """Make the session the command line asks for and give it to the window."""
     # The NumPy twin computes until the kernels are ready. Their warm-up (importing numba,
     # loading or compiling the kernels) starts once the window is complete: sharing
     # Python's GIL with it made the window appear ~1.5 s later.
     session, lesson = _build_session(args, backend="auto" if args.no_warmup else "numpy")
-    interactive = not args.screenshot
-    window = MainWindow(session, remember_layout=interactive, autosave=interactive)
+    window.attach(session)
     if not args.threads:
         from engine.config import CONFIG
 
         # As ui.preferences_dialog.apply_engine_threads, which would import the plots now.
-        CONFIG.threads = window.files.prefs.threads or None
+        CONFIG.threads = window.prefs.threads or None
     if not args.no_warmup:
         _warm_up_when_built(window, session)
-    window.apply_preferences()
     recovered = (
         interactive and not (args.session or args.preset or args.lesson) and window.files.offer_recovery()
     )
@@ -109,21 +145,9 @@ def _run_gui(args) -> int:
         _start_lesson(window.lessons, session, lesson)
     if args.session:
         window.files.path = Path(args.session)
-    if args.screenshot:
-        return _screenshot(app, window, args.screenshot, presentation=args.presentation)
-    window.show()
-    if args.presentation:
-        window.set_presentation(True)
-    window.files.start_autosave()
-    if args.quit_after_first_paint:
-        from ui.selftest import quit_after_first_paint
-
-        quit_after_first_paint(app, window, STARTED)
-    if args.export:
-        from app.export import export_snapshot
-
-        export_snapshot(args.export, session.snapshot)
-    return app.exec()
+    if interactive:
+        window.files.start_autosave()
+    return session
 
 
 def _warm_up_when_built(window, session) -> None:

@@ -3,16 +3,17 @@
 Thin on purpose: no maths and no state of its own beyond Qt's window layout.
 
 Start-up is staged so that the window appears about as fast as an empty Qt window.
-The first frame holds what needs no plotting library: menus, the controls with the
-sentence, the docks' tabs and, in the centre, a line saying the heatmap is coming.
-After that first paint the heatmap replaces that line, then the docked views are
-built, the ones in front first, one per turn of the event loop so the window keeps
-responding; :attr:`MainWindow.sigViewsBuilt` says when all are there. Nothing in
-this module imports pyqtgraph (nor numba) before then: the plotting modules are
-imported by the builders (:attr:`MainWindow.attention_view`, :meth:`MainWindow.view`,
-:attr:`MainWindow.presentation`), which also run at once when something needs their
-widget sooner (a test, a lesson step, a screenshot). The docks exist from the start,
-so a remembered layout (``restoreState``) finds them before their views do.
+The app first shows a shell, ``MainWindow(None)``: the frame, the menu bar, the
+docks' tabs (so a remembered layout finds them) and, in the centre, a line saying
+the heatmap is coming. Nothing it needs imports numpy, pyqtgraph or numba. After that
+first paint the app makes the session and :meth:`MainWindow.attach` adds the
+controls, the lesson panel and the menus' entries; then the heatmap replaces the
+line, then the docked views are built, the ones in front first, one per turn of
+the event loop so the window keeps responding; :attr:`MainWindow.sigViewsBuilt`
+says when all are there. ``MainWindow(session)`` does the first two steps at once.
+The builders (:attr:`MainWindow.attention_view`, :meth:`MainWindow.view`,
+:attr:`MainWindow.presentation`) also run at once when something needs their widget
+sooner (a test, a lesson step, a screenshot).
 """
 
 from __future__ import annotations
@@ -31,14 +32,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QScrollArea, QTabBar
 
-from app.lessons import LessonRunner
 from app.selection import Selection
-from app.settings import COLORMAPS
-from engine import backend
-from ui.controls import ControlPanel
-from ui.file_actions import FileActions
-from ui.lesson_panel import LessonPanel
-from ui.menus import build_menus
+from app.settings import COLORMAPS, Preferences
+from ui.menus import build_menu_bar, fill_menus
 from ui.theme import apply_theme, font_before_theme
 from ui.view_registry import view_specs
 
@@ -61,16 +57,23 @@ class MainWindow(QMainWindow):
     sigFirstPainted = Signal()
     sigViewsBuilt = Signal()
 
-    def __init__(self, session, *, remember_layout: bool = True, autosave: bool = False, parent=None):
+    def __init__(
+        self,
+        session=None,
+        *,
+        remember_layout: bool = True,
+        autosave: bool = False,
+        preferences: Preferences | None = None,
+        parent=None,
+    ):
         super().__init__(parent)
         # Plot captions (axis titles, legends) keep the application font of the moment
         # they are made. The views used to be made here, before the theme set that font,
         # and are built later now: see _build().
         self._font_at_start = font_before_theme()
-        self.session = session
-        self.selection = Selection(session, self)
-        self.lessons = LessonRunner(session, self.selection, self)
-        self.files = FileActions(self, session, self.lessons, autosave=autosave)
+        self.session = None  # until attach()
+        self._prefs = preferences or Preferences()
+        self._autosave = autosave
         self._remember_layout = remember_layout
         self.setWindowTitle(QCoreApplication.translate("main_window", WINDOW_TITLE))
         self.setObjectName("MainWindow")
@@ -83,19 +86,12 @@ class MainWindow(QMainWindow):
         coming.setObjectName("heatmapComing")
         self.setCentralWidget(coming)
 
-        self.controls = ControlPanel(session, self.selection)
-        scroll = QScrollArea()
-        scroll.setWidget(self.controls)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.controls_dock = QDockWidget(self.tr("Controls"), self)
         self.controls_dock.setObjectName("ControlsDock")
-        self.controls_dock.setWidget(scroll)
         self.controls_dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
         )
-        self.fit_controls()
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.controls_dock)
 
         self.docks: dict[str, QDockWidget] = {}
@@ -104,34 +100,67 @@ class MainWindow(QMainWindow):
         self._painted = False
         self._shown_once = False
         self._layout_restored = False
-        build_menus(self)
+        build_menu_bar(self)
+        self.view_menu.addAction(self.controls_dock.toggleViewAction())
         self._add_views()
-        self._add_lesson_panel()
+        self.lesson_dock = QDockWidget(self.tr("Lesson"), self)
+        self.lesson_dock.setObjectName("LessonDock")
+        self.tabifyDockWidget(self.controls_dock, self.lesson_dock)
+        self.controls_dock.raise_()
+        self.view_menu.addAction(self.lesson_dock.toggleViewAction())
         self._engine_label = QLabel()
         self.statusBar().addPermanentWidget(self._engine_label)
-        self._engine_timer = QTimer(self, interval=400, timeout=self._update_engine_status)
-        self._engine_timer.start()
-        self._update_engine_status()
         self.resize(1600, 1000)
         if remember_layout:
             self._restore_layout()
+        if session is not None:
+            self.attach(session)
+
+    def attach(self, session) -> None:
+        """Give the window its session: controls, lesson panel, menu entries, status.
+
+        Imported here, not at the top: these modules bring numpy, which the first
+        frame does without.
+        """
+        from app.lessons import LessonRunner
+        from ui.controls import ControlPanel
+        from ui.file_actions import FileActions
+        from ui.lesson_panel import LessonPanel
+
+        self.session = session
+        self.selection = Selection(session, self)
+        self.lessons = LessonRunner(session, self.selection, self)
+        self.files = FileActions(self, session, self.lessons, self._prefs, autosave=self._autosave)
+
+        self.controls = ControlPanel(session, self.selection)
+        scroll = QScrollArea()
+        scroll.setWidget(self.controls)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.controls_dock.setWidget(scroll)
+        self.fit_controls()
+
+        fill_menus(self)
+        self.lesson_panel = LessonPanel(self.lessons, self.session, self._views_a_prediction_hides)
+        self.lesson_dock.setWidget(self.lesson_panel)
+        self.lessons.sigStepChanged.connect(self._on_lesson_step)
+        self.lessons.sigShowView.connect(self.show_view)
+        self._engine_timer = QTimer(self, interval=400, timeout=self._update_engine_status)
+        self._engine_timer.start()
+        self._update_engine_status()
+        if self._painted:  # the shell has painted already: go on building
+            QTimer.singleShot(0, self, self._build_after_first_paint)
+
+    @property
+    def prefs(self) -> Preferences:
+        """The preferences in use: the File actions' once there (they save the recent files)."""
+        files = getattr(self, "files", None)
+        return files.prefs if files is not None else self._prefs
 
     def fit_controls(self) -> None:
         """Wide enough for the panel's longest row (again after a font change); the
         scroll area never scrolls sideways."""
         self.controls_dock.setMinimumWidth(self.controls.minimumSizeHint().width() + 24)
-
-    def _add_lesson_panel(self) -> None:
-        """The lesson panel shares the left side with the controls, as a second tab."""
-        self.lesson_panel = LessonPanel(self.lessons, self.session, self._views_a_prediction_hides)
-        self.lesson_dock = QDockWidget(self.tr("Lesson"), self)
-        self.lesson_dock.setObjectName("LessonDock")
-        self.lesson_dock.setWidget(self.lesson_panel)
-        self.tabifyDockWidget(self.controls_dock, self.lesson_dock)
-        self.controls_dock.raise_()
-        self.view_menu.addAction(self.lesson_dock.toggleViewAction())
-        self.lessons.sigStepChanged.connect(self._on_lesson_step)
-        self.lessons.sigShowView.connect(self.show_view)
 
     def _on_lesson_step(self, lesson, _step: int) -> None:
         if lesson is not None:
@@ -172,7 +201,7 @@ class MainWindow(QMainWindow):
                 # A child added to a shown window is otherwise shown from the event loop,
                 # and until then the heatmap would hold back redraws as if hidden.
                 view.show()
-            self.apply_colormap(self.files.prefs.colormap)
+            self.apply_colormap(self.prefs.colormap)
             view.colours.currentIndexChanged.connect(self._remember_colormap)
             self._scale_plots(view)
         return self._attention_view
@@ -183,9 +212,9 @@ class MainWindow(QMainWindow):
         if self._presentation is None:
             from ui.presentation import Presentation
 
-            self._presentation = Presentation(self, self.files.prefs)
+            self._presentation = Presentation(self, self.prefs)
             if self._scale_from_prefs:
-                self._presentation.scaler.font_scale = self.files.prefs.font_scale
+                self._presentation.scaler.font_scale = self.prefs.font_scale
         return self._presentation
 
     def apply_preferences(self) -> None:
@@ -197,7 +226,7 @@ class MainWindow(QMainWindow):
         if self._presentation is not None or self._attention_view is not None:
             self.presentation.apply_preferences()
             return
-        prefs = self.files.prefs
+        prefs = self.prefs
         apply_theme(QApplication.instance(), prefs.theme, prefs.font_scale)
         self._scale_from_prefs = True
 
@@ -227,7 +256,7 @@ class MainWindow(QMainWindow):
     def open_preferences(self) -> None:
         from ui.preferences_dialog import PreferencesDialog
 
-        PreferencesDialog(self, self.files.prefs).exec()
+        PreferencesDialog(self, self.prefs).exec()
 
     def apply_colormap(self, key: str) -> None:
         """Show the heatmap in this colour map (the combo in its header follows)."""
@@ -239,7 +268,7 @@ class MainWindow(QMainWindow):
     def _remember_colormap(self, index: int) -> None:
         key = self.attention_view.colours.itemData(index)
         if key in COLORMAPS:
-            self.files.prefs.colormap = key
+            self.prefs.colormap = key
 
     def set_presentation(self, on: bool) -> None:
         self.presentation.set_active(on)
@@ -322,9 +351,15 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, self._after_first_paint)
 
     def _after_first_paint(self) -> None:
+        self.sigFirstPainted.emit()  # a shell's owner attaches the session now, or later
+        if self.session is not None:
+            QTimer.singleShot(0, self, self._build_after_first_paint)  # the controls paint first
+
+    def _build_after_first_paint(self) -> None:
         """Build the heatmap, then the views, those in front first, one per turn of the
         event loop (input and painting get their turn in between)."""
-        self.sigFirstPainted.emit()
+        if self._building_views:
+            return
         self.attention_view  # noqa: B018 - the property builds it
         self.presentation  # noqa: B018 - ready for F11 and Preferences
         self._building_views = True
@@ -355,6 +390,8 @@ class MainWindow(QMainWindow):
         self._update_engine_status()
 
     def _update_engine_status(self) -> None:
+        from engine import backend  # with the session: numpy is there by now
+
         result = self.session.result
         computed = ""
         if result is not None:
@@ -379,7 +416,8 @@ class MainWindow(QMainWindow):
             shutdown = getattr(dock.widget(), "shutdown", None)
             if shutdown is not None:
                 shutdown()
-        self.files.clean_exit()
+        if self.session is not None:
+            self.files.clean_exit()
         if self._remember_layout:
             settings = QSettings()
             settings.setValue("window/geometry", self.saveGeometry())

@@ -29,12 +29,32 @@ def _action(window, key: str, slot, checkable: bool = False) -> QAction:
     return action
 
 
-def build_menus(window) -> None:
-    """File, Edit, View, Lesson and Help menus for :class:`ui.main_window.MainWindow`."""
-    session, selection, lessons = window.session, window.selection, window.lessons
-    bar = window.menuBar()
+def build_menu_bar(window) -> None:
+    """The menu bar's five menus, for the window's first frame: before the session exists.
 
-    file_menu = bar.addMenu(QCoreApplication.translate("menus", "&File"))
+    Only the View menu's dock entries (added by the window) and Help are filled now;
+    :func:`fill_menus` adds the rest once the session is there.
+    """
+    bar = window.menuBar()
+    window.file_menu = bar.addMenu(QCoreApplication.translate("menus", "&File"))
+    window.edit_menu = bar.addMenu(QCoreApplication.translate("menus", "&Edit"))
+    window.view_menu = bar.addMenu(QCoreApplication.translate("menus", "&View"))
+    window.lesson_menu = bar.addMenu(QCoreApplication.translate("menus", "&Lesson"))
+    help_menu = bar.addMenu(QCoreApplication.translate("menus", "&Help"))
+    help_menu.addAction(
+        QAction(
+            QCoreApplication.translate("menus", "&About Attention Lab"),
+            window,
+            triggered=lambda: _show_about(window),
+        )
+    )
+
+
+def fill_menus(window) -> None:
+    """File, Edit, View and Lesson entries for :class:`ui.main_window.MainWindow`."""
+    session, selection, lessons = window.session, window.selection, window.lessons
+
+    file_menu = window.file_menu
     window.files.build(file_menu)
     file_menu.addAction(
         QAction(
@@ -45,7 +65,7 @@ def build_menus(window) -> None:
         )
     )
 
-    edit_menu = bar.addMenu(QCoreApplication.translate("menus", "&Edit"))
+    edit_menu = window.edit_menu
     undo = session.undo_stack.createUndoAction(window, QCoreApplication.translate("menus", "&Undo"))
     undo.setShortcut(QKeySequence.StandardKey.Undo)
     redo = session.undo_stack.createRedoAction(window, QCoreApplication.translate("menus", "&Redo"))
@@ -69,28 +89,25 @@ def build_menus(window) -> None:
     preferences.setShortcut(QKeySequence.StandardKey.Preferences)
     edit_menu.addAction(preferences)
 
-    window.view_menu = bar.addMenu(QCoreApplication.translate("menus", "&View"))
-    window.view_menu.addAction(_action(window, "next_head", lambda: step_head(1)))
-    window.view_menu.addAction(_action(window, "previous_head", lambda: step_head(-1)))
+    # Above the dock entries the window put there for its first frame.
+    view_menu = window.view_menu
+    docks = view_menu.actions()[0] if view_menu.actions() else None
     window.presentation_action = _action(window, "presentation", window.set_presentation, checkable=True)
-    window.view_menu.addAction(window.presentation_action)
-    window.view_menu.addSeparator()
-    window.view_menu.addAction(window.controls_dock.toggleViewAction())
+    view_menu.insertActions(
+        docks,
+        [
+            _action(window, "next_head", lambda: step_head(1)),
+            _action(window, "previous_head", lambda: step_head(-1)),
+            window.presentation_action,
+        ],
+    )
+    view_menu.insertSeparator(docks)
 
-    lesson_menu = bar.addMenu(QCoreApplication.translate("menus", "&Lesson"))
+    lesson_menu = window.lesson_menu
     lesson_menu.addAction(_action(window, "next_step", lessons.next))
     lesson_menu.addAction(_action(window, "previous_step", lessons.previous))
     lesson_menu.addAction(
         QAction(QCoreApplication.translate("menus", "Stop the lesson"), window, triggered=lessons.stop)
-    )
-
-    help_menu = bar.addMenu(QCoreApplication.translate("menus", "&Help"))
-    help_menu.addAction(
-        QAction(
-            QCoreApplication.translate("menus", "&About Attention Lab"),
-            window,
-            triggered=lambda: _show_about(window),
-        )
     )
 
 
