@@ -74,6 +74,8 @@ class Links:
 
 
 _written: dict[tuple, list[str]] = {}  # (bytes, decimals) -> texts: see numbers()
+_WRITTEN_LIMIT = 50_000  # texts kept (a few MB at most) before the cache starts over
+_written_count = [0]
 
 
 def numbers(values, decimals: int = 2) -> list[str]:
@@ -87,8 +89,10 @@ def numbers(values, decimals: int = 2) -> list[str]:
     key = (array.tobytes(), decimals)
     out = _written.get(key)
     if out is None:
-        if len(_written) > 64:
+        if _written_count[0] + array.size > _WRITTEN_LIMIT:
             _written.clear()
+            _written_count[0] = 0
+        _written_count[0] += array.size
         out = [f"{x:.{decimals}f}" for x in array.ravel().tolist()]
         out = _written[key] = [NEG_INF if s == "-inf" else s for s in out]
     return out
