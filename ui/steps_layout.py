@@ -190,6 +190,9 @@ class Layout:
             if style == FORMULA:
                 left = m.margin + (t.starts[1] + 1) * m.char
                 lines = _wrap_pieces(m, cells, int((formula_right - left) // m.char))
+                # A piece wider than the panel (a very long token) cannot break.
+                widest = max(m.chars(MONO, line) for line in lines)
+                right = max(right, left + (widest + 1) * m.char)
                 y = self._add(y, len(lines) * m.line + 2 * m.vpad, "formula", (left, lines))
             else:
                 y = self._add(y, t.lines.get(r, 1) * m.line + 2 * m.vpad, "row", (t, r))
@@ -345,7 +348,16 @@ def _wrap(entries: tuple[str, ...], per_line: int) -> list[str]:
     if lines is None:
         if len(_wrapped) > 4096:
             _wrapped.clear()
-        lines = _wrapped[key] = _wrap_now(entries, per_line)
+        lines = _wrap_now(entries, per_line)
+        # As many lines, but as even as they can be: [a, b, / c, d] rather than [a, b, c, / d].
+        width = math.ceil((sum(map(len, entries)) + 2 * len(entries)) / len(lines))
+        while len(lines) > 1 and width < per_line:
+            even = _wrap_now(entries, width)
+            if len(even) == len(lines):
+                lines = even
+                break
+            width += 1
+        _wrapped[key] = lines
     return lines
 
 

@@ -157,3 +157,13 @@ def test_copy_puts_the_calculation_on_the_clipboard(bank_window, open_view):
     assert copied.startswith(steps.title.text())
     assert f"{bank_window.session.result.weights[0, 4, 4]:.2f}" in copied
     assert "4. Output" in copied
+
+
+def test_a_long_token_widens_the_panel_instead_of_running_off(bank_window, open_view):
+    """A 60-letter token cannot break: the expanded sum and the tables make the panel scroll."""
+    steps = open_view("steps")
+    bank_window.session.set_tokens(["a" * 60, "b"])
+    bank_window.selection.set_query(0)
+    click_link(steps, "all")
+    assert steps.text().count("score(" + "a" * 60) == 2
+    assert max(rect.right() for rect, _ in steps.canvas.text_boxes()) <= steps.canvas.width()
