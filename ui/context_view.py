@@ -20,7 +20,7 @@ from ui import lazy_view
 from ui.heatmap import colour_map, short_label
 from ui.layout_shield import LayoutShield
 from ui.matrix_plot import MatrixPlot
-from ui.token_axis import TokenAxis, link_extents
+from ui.token_axis import TokenAxis, link_extents, quicken_number_axis
 
 BAR_COLOUR = QColor(0, 114, 178)  # Okabe-Ito blue
 REPEAT_COLOUR = QColor(213, 94, 0)  # Okabe-Ito vermillion: the repeated word's bars and cells
@@ -104,6 +104,7 @@ class ContextView(QWidget):
         )
         self.similarity_bar.setImageItem(self.similarity.image)
         self.similarity_bar.axis.enableAutoSIPrefix(False)  # no label to prefix; see ui.heatmap
+        quicken_number_axis(self.similarity_bar.axis)
         for axis in (self.similarity_bar.axis, self.bars_plot.getAxis("top")):
             axis.setTextPen(pg.mkPen(30, 30, 30))
             axis.label.setDefaultTextColor(QColor(30, 30, 30))

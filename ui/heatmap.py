@@ -15,7 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem
 
 from ui.cell_texts import CellTexts
-from ui.token_axis import TokenAxis
+from ui.token_axis import TokenAxis, quicken_number_axis
 
 MAX_LABEL_CHARS = 12
 # Past this many tokens a number per cell no longer fits; the colour still reads.
@@ -174,6 +174,7 @@ class AttentionHeatmap(pg.GraphicsLayoutWidget):
             # The bar's number axis has no label of its own, so SI prefixes never apply; left
             # on, each new top weight rewrote the (hidden) label's HTML.
             self._bar.axis.enableAutoSIPrefix(False)
+            quicken_number_axis(self._bar.axis)  # redrawn on every edit: a new top weight
             self.addItem(self._bar, row=0, col=1)
         self._values = np.zeros((0, 0))
         self._masked = np.zeros((0, 0), dtype=bool)

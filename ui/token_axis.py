@@ -23,6 +23,80 @@ MIN_POINT_SIZE = 8
 GAP = 4  # pixels kept free between neighbouring labels
 
 
+class _MeasuringPainter:
+    """The painter an axis measures its tick labels with, answering each measurement once.
+
+    pyqtgraph measures every tick label with ``QPainter.boundingRect`` whenever the axis
+    is redrawn; a colour bar is redrawn on every edit with mostly the same labels.
+    """
+
+    def __init__(self, painter, cache: dict):
+        self._painter = painter
+        self._cache = cache
+        self._font = painter.font().key()
+
+    def setFont(self, font) -> None:
+        self._painter.setFont(font)
+        self._font = font.key()
+
+    def boundingRect(self, rect, flags, text):
+        key = (self._font, rect.x(), rect.y(), rect.width(), rect.height(), int(flags), text)
+        found = self._cache.get(key)
+        if found is None:
+            if len(self._cache) > 512:
+                self._cache.clear()
+            found = self._cache[key] = self._painter.boundingRect(rect, flags, text)
+        return QRectF(found)  # a copy: the axis changes the rectangle it gets
+
+    def __getattr__(self, name):
+        return getattr(self._painter, name)
+
+
+class QuickNumbers:
+    """Faster redraws of a number axis whose range moves a little at a time (a colour bar).
+
+    The same ticks and labels as pyqtgraph's: tick values are looked up by the plan that
+    determines them (each level's spacing, first tick and count), which stays the same
+    while the range moves within one tick, and labels are measured once each.
+    """
+
+    def __init__(self, axis: pg.AxisItem):
+        self._axis = axis
+        self._ticks: dict = {}
+        self._measured: dict = {}
+        # pyqtgraph's own, also for a TokenAxis (whose overrides call these)
+        self._tick_values = pg.AxisItem.tickValues
+        self._draw_specs = pg.AxisItem.generateDrawSpecs
+
+    def tick_values(self, min_val: float, max_val: float, size: float):
+        axis = self._axis
+        if axis.logMode:
+            return self._tick_values(axis, min_val, max_val, size)
+        low, high = sorted((min_val, max_val))
+        low, high = low * axis.scale, high * axis.scale
+        plan = []
+        for spacing, offset in axis.tickSpacing(low, high, size):  # as AxisItem.tickValues
+            start = (math.ceil((low - offset) / spacing) * spacing) + offset
+            plan.append((spacing, start, int((high - start) / spacing) + 1))
+        key = (axis.scale, tuple(plan))
+        found = self._ticks.get(key)
+        if found is None:
+            if len(self._ticks) > 256:
+                self._ticks.clear()
+            found = self._ticks[key] = self._tick_values(axis, min_val, max_val, size)
+        return [(spacing, list(values)) for spacing, values in found]
+
+    def draw_specs(self, p):
+        return self._draw_specs(self._axis, _MeasuringPainter(p, self._measured))
+
+
+def quicken_number_axis(axis: pg.AxisItem) -> None:
+    """Give a plain pyqtgraph number axis (a colour bar's) :class:`QuickNumbers`' redraws."""
+    quick = QuickNumbers(axis)
+    axis.tickValues = quick.tick_values
+    axis.generateDrawSpecs = quick.draw_specs
+
+
 def link_extents(axes) -> None:
     """Keep these axes equally deep (the deepest one's size), so plots in a row line up."""
     axes = list(axes)
@@ -38,6 +112,7 @@ class TokenAxis(pg.AxisItem):
     def __init__(self, orientation: str, point_size: int = 13, **kwargs):
         self._labels: list[str] = []  # before super(): its set-up already resizes the axis
         super().__init__(orientation, **kwargs)
+        self._quick = QuickNumbers(self)
         self._base_size = point_size
         self._font = QFont()
         self._font.setPointSize(point_size)
@@ -125,9 +200,12 @@ class TokenAxis(pg.AxisItem):
         elif not self.horizontal and self.fixedWidth != extent:
             self.setWidth(extent)
 
+    def tickValues(self, minVal, maxVal, size):  # noqa: N803 - pyqtgraph's names
+        return self._quick.tick_values(minVal, maxVal, size)  # numbers only: names are set as ticks
+
     def generateDrawSpecs(self, p):
         if not self._labels:
-            return super().generateDrawSpecs(p)
+            return self._quick.draw_specs(p)  # numbers, as pyqtgraph draws them, measured once
         # drawPicture below writes the names itself: pyqtgraph measuring every name with
         # QPainter.boundingRect on each redraw of the axis was wasted (a third of its cost).
         shown = self.style["showValues"]

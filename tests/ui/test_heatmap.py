@@ -182,3 +182,44 @@ def test_cell_numbers_are_drawn_where_draw_text_centres_them(qapp):
             painter.end()
             assert (_pixels(ours) != 255).any()
             np.testing.assert_array_equal(_pixels(ours), _pixels(reference))
+
+
+def _specs(specs):
+    """Draw specs as plain numbers and strings, to compare two axes' output exactly."""
+    axis, ticks, texts = specs
+    return (
+        (axis[0].color().name(), axis[1].x(), axis[1].y(), axis[2].x(), axis[2].y()),
+        [(pen.color().name(), pen.color().alpha(), a.x(), a.y(), b.x(), b.y()) for pen, a, b in ticks],
+        [(r.x(), r.y(), r.width(), r.height(), int(flags), text) for r, flags, text in texts],
+    )
+
+
+def test_quick_number_axes_draw_what_pyqtgraph_draws(heatmap):
+    """The colour bar's and an unnamed token axis's faster redraws give pyqtgraph's ticks and labels."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QImage, QPainter
+
+    heatmap.set_matrix(np.full((4, 4), 0.3), "abcd", "abcd")
+    unnamed = TokenAxis("left", 11)  # no names: numbers, as the Context view's bars have
+    unnamed.setParentItem(heatmap.colour_bar)
+    unnamed.resize(60, 333)
+    rng = np.random.default_rng(3)
+    ranges = [(0.0, 0.4 + 1e-4 * i) for i in range(30)]  # a top weight moving a little per edit
+    lows, spans = rng.random(40) - 0.5, rng.random(40) * 3 + 1e-3
+    ranges += [(float(lo), float(lo + span)) for lo, span in zip(lows, spans, strict=True)]
+    image = QImage(200, 700, QImage.Format.Format_ARGB32_Premultiplied)
+    written = 0
+    for axis in (heatmap.colour_bar.axis, unnamed):
+        for low, high in ranges:
+            axis.setRange(low, high)
+            painter = QPainter(image)
+            painter.setFont(axis.style["tickFont"] or painter.font())
+            # Measuring labels may widen the axis (pyqtgraph's side effect): settle it first.
+            pg.AxisItem.generateDrawSpecs(axis, painter)
+            quick = axis.generateDrawSpecs(painter)
+            reference = pg.AxisItem.generateDrawSpecs(axis, painter)
+            painter.end()
+            assert quick is not None and quick[1]  # some ticks are drawn
+            written += bool(quick[2])
+            assert _specs(quick) == _specs(reference)
+    assert written >= len(ranges) // 2  # and labels written (the bar's small ranges all have them)
