@@ -15,7 +15,7 @@ from the palette, looked up at paint time, so themes apply without a new layout.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QPainter, QPalette, QStaticText
+from PySide6.QtGui import QFont, QFontDatabase, QPainter, QPalette, QPen, QStaticText
 from PySide6.QtWidgets import QScrollArea, QWidget
 
 from ui.steps_layout import ACCENT, GREY, HEADER_INK, INK, Layout, Metrics
@@ -27,10 +27,14 @@ class StepsCanvas(QWidget):
     """The laid-out content; lives in a :class:`StepsArea`, which gives it its width."""
 
     linkActivated = Signal(str)
+    linkFocused = Signal(QRectF)  # Tab moved to a link drawn here: scroll it into view
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setMouseTracking(True)
+        # Tab walks through the links, Enter or Space follows one (as in a text browser).
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.focus_link: str | None = None
         self._blocks: list = []
         self._width = 0  # the width to lay out for (the viewport's)
         self._statics: dict[tuple, QStaticText] = {}  # paragraphs of the current layout
@@ -176,12 +180,62 @@ class StepsCanvas(QWidget):
                     painter.setPen(colours[INK])
                     pen = INK
                     painter.drawLine(QPointF(op[1], op[2]), QPointF(op[3], op[2]))
+        focus = self._focus_rect(rect.top(), rect.bottom())
+        if focus is not None:  # the link Tab reached
+            painter.setPen(QPen(colours[ACCENT], 1, Qt.PenStyle.DotLine))
+            painter.drawRect(focus)
         painter.end()
 
     def mouseMoveEvent(self, event) -> None:
         over = self._link_at(event.position()) is not None
         self.setCursor(Qt.CursorShape.PointingHandCursor if over else Qt.CursorShape.ArrowCursor)
         super().mouseMoveEvent(event)
+
+    # --- the keyboard ---------------------------------------------------------------------
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        links = self.link_rects()
+        targets = [target for _, target in links]
+        if self.focus_link in targets:
+            k = targets.index(self.focus_link) + (1 if forward else -1)
+        else:
+            k = 0 if forward else len(targets) - 1
+        if not 0 <= k < len(targets):  # past the last link: on to the next widget
+            self.focus_link = None
+            self.update()
+            return super().focusNextPrevChild(forward)
+        self.focus_link = targets[k]
+        self.linkFocused.emit(links[k][0])
+        self.update()
+        return True
+
+    def focusInEvent(self, event) -> None:
+        super().focusInEvent(event)
+        reason = event.reason()
+        if reason in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason):
+            self.focus_link = None
+            self.focusNextPrevChild(reason == Qt.FocusReason.TabFocusReason)
+        self.update()
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        self.update()
+
+    def keyPressEvent(self, event) -> None:
+        keys = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
+        if event.key() in keys and self.focus_link is not None:
+            self.linkActivated.emit(self.focus_link)
+            return
+        super().keyPressEvent(event)
+
+    def _focus_rect(self, top: float, bottom: float) -> QRectF | None:
+        if not self.hasFocus() or self.focus_link is None:
+            return None
+        for i in self.layout_.visible(top, bottom):
+            for box, _, target in self.layout_.boxes(i):
+                if target == self.focus_link:
+                    return box.adjusted(-2, 0, 2, 0)
+        return None
 
     def mousePressEvent(self, event) -> None:
         target = self._link_at(event.position()) if event.button() == Qt.MouseButton.LeftButton else None
@@ -203,6 +257,9 @@ class StepsArea(QScrollArea):
         # grows past the bottom (which would lay everything out twice).
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.setBackgroundRole(QPalette.ColorRole.Base)
+        canvas.linkFocused.connect(
+            lambda r: self.ensureVisible(round(r.center().x()), round(r.center().y()), 0, round(r.height()))
+        )
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

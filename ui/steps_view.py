@@ -58,7 +58,6 @@ class StepsView(QWidget):
         copy.triggered.connect(self.copy_text)
         self.addAction(copy)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.canvas.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # a click, then Ctrl+C
         self._blocks: list = []
         buttons = QHBoxLayout()
         buttons.addWidget(self.restart_button)

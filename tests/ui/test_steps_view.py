@@ -167,3 +167,18 @@ def test_a_long_token_widens_the_panel_instead_of_running_off(bank_window, open_
     click_link(steps, "all")
     assert steps.text().count("score(" + "a" * 60) == 2
     assert max(rect.right() for rect, _ in steps.canvas.text_boxes()) <= steps.canvas.width()
+
+
+def test_tab_reaches_the_links_and_enter_follows_one(bank_window, open_view):
+    """Without a mouse: Tab walks "Show every sum", "Hide the sums", then each key's link."""
+    steps = open_view("steps")
+    bank_window.selection.set_query(4)
+    steps.canvas.setFocus(Qt.FocusReason.TabFocusReason)
+    assert steps.canvas.focus_link == "all"
+    QTest.keyClick(steps.canvas, Qt.Key.Key_Tab)
+    QTest.keyClick(steps.canvas, Qt.Key.Key_Tab)
+    assert steps.canvas.focus_link == "0"
+    QTest.keyClick(steps.canvas, Qt.Key.Key_Return)
+    assert "score(bank, I) = " in steps.text()
+    QTest.keyClick(steps.canvas, Qt.Key.Key_Backtab)
+    assert steps.canvas.focus_link == "none"
