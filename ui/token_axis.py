@@ -23,6 +23,23 @@ MIN_POINT_SIZE = 8
 GAP = 4  # pixels kept free between neighbouring labels
 
 
+_widths: dict[tuple[str, str], float] = {}
+
+
+def text_width(font: QFont, text: str) -> float:
+    """``QFontMetricsF(font).horizontalAdvance(text)``, measured once per font and text.
+
+    An axis of names measures every name at each size it tries whenever one name changes.
+    """
+    key = (font.key(), text)
+    width = _widths.get(key)
+    if width is None:
+        if len(_widths) > 8192:
+            _widths.clear()
+        width = _widths[key] = QFontMetricsF(font).horizontalAdvance(text)
+    return width
+
+
 class _MeasuringPainter:
     """The painter an axis measures its tick labels with, answering each measurement once.
 
@@ -161,7 +178,9 @@ class TokenAxis(pg.AxisItem):
         n = len(self._labels)
         if not n or self.label is None:
             return
-        self.label.setFont(self._label_font())
+        label_font = self._label_font()
+        if self.label.font() != label_font:  # setting it lays the label's text out again
+            self.label.setFont(label_font)
         length = self.size().width() if self.horizontal else self.size().height()
         spacing = max(length, 1.0) / n
         font = QFont(self._font)
@@ -172,7 +191,7 @@ class TokenAxis(pg.AxisItem):
         for size in range(top, bottom - 1, -1):
             font.setPointSize(size)
             fm = QFontMetricsF(font)
-            widest = max(fm.horizontalAdvance(s) for s in self._labels)
+            widest = max(text_width(font, s) for s in self._labels)
             if self.horizontal and size == top and widest + GAP <= spacing:
                 break  # horizontal at full size
             rotated = self.horizontal
@@ -182,7 +201,7 @@ class TokenAxis(pg.AxisItem):
             step = max(1, math.ceil(QFontMetricsF(font).height() / spacing))
         self._font, self.rotated, self.step = font, rotated, step
         fm = QFontMetricsF(font)
-        across = max(fm.horizontalAdvance(s) for s in self._labels) if (rotated or not self.horizontal) else 0
+        across = max(text_width(font, s) for s in self._labels) if (rotated or not self.horizontal) else 0
         extent = math.ceil(across if across else fm.height())
         extent += self.style["tickTextOffset"][1 if self.horizontal else 0] + max(0, self.style["tickLength"])
         if self.label.isVisible():
@@ -237,7 +256,7 @@ class TokenAxis(pg.AxisItem):
         for i in range(0, len(self._labels), self.step):
             text = self._labels[i]
             _, a, _ = tick_specs[i]
-            width = fm.horizontalAdvance(text) + 2
+            width = text_width(self._font, text) + 2
             if self.orientation == "left":
                 rect = QRectF(p1.x() - offset - width, a.y() - height / 2, width, height)
                 p.drawText(rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text)
