@@ -126,9 +126,6 @@ def _run_gui(args) -> int:
 
 def _attach_session(args, window, interactive: bool):
     """Make the session the command line asks for and give it to the window."""
-    # The NumPy twin computes until the kernels are ready. Their warm-up (importing numba,
-    # loading or compiling the kernels) starts once the window is complete: sharing
-    # Python's GIL with it made the window appear ~1.5 s later.
     session, lesson = _build_session(args, backend="auto" if args.no_warmup else "numpy")
     window.attach(session)
     if not args.threads:
@@ -137,7 +134,7 @@ def _attach_session(args, window, interactive: bool):
         # As ui.preferences_dialog.apply_engine_threads, which would import the plots now.
         CONFIG.threads = window.prefs.threads or None
     if not args.no_warmup:
-        _warm_up_when_built(window, session)
+        _warm_up_after_first_paint(window, session)
     recovered = (
         interactive and not (args.session or args.preset or args.lesson) and window.files.offer_recovery()
     )
@@ -150,7 +147,15 @@ def _attach_session(args, window, interactive: bool):
     return session
 
 
-def _warm_up_when_built(window, session) -> None:
+def _warm_up_after_first_paint(window, session) -> None:
+    """Start compiling (or loading) the kernels once the window has painted.
+
+    The NumPy twin computes until they are ready. Not before the first paint: sharing
+    Python's GIL with the warm-up made the window appear ~1.5 s later. Not after the
+    views are built either: a view that calls the engine (One head vs many does) before
+    any warm-up has started would compile the kernels itself, freezing the window
+    (~25 s with a cold cache).
+    """
     from PySide6.QtCore import QTimer
 
     from engine import backend
@@ -164,8 +169,11 @@ def _warm_up_when_built(window, session) -> None:
             session.backend = "auto"  # kernels once ready, the twin meanwhile
             window.engine_started()
 
-    window.sigViewsBuilt.connect(start)
-    QTimer.singleShot(5000, window, start)  # a window that never paints (minimised) still warms up
+    if window.painted:  # a staged start attaches the session after the first paint
+        start()
+        return
+    window.sigFirstPainted.connect(start)
+    QTimer.singleShot(3000, window, start)  # a window that never paints (minimised) still warms up
 
 
 def _screenshot(app, window, path: str, presentation: bool = False) -> int:

@@ -50,8 +50,7 @@ class MainWindow(QMainWindow):
     sigFirstPainted()
         The window has painted for the first time.
     sigViewsBuilt()
-        The heatmap and every docked view have been built (start background work now:
-        sharing Python's GIL with it would slow them down).
+        The heatmap and every docked view have been built.
     """
 
     sigFirstPainted = Signal()
@@ -156,6 +155,11 @@ class MainWindow(QMainWindow):
         """The preferences in use: the File actions' once there (they save the recent files)."""
         files = getattr(self, "files", None)
         return files.prefs if files is not None else self._prefs
+
+    @property
+    def painted(self) -> bool:
+        """True once the window has painted (its first frame is on screen)."""
+        return self._painted
 
     def fit_controls(self) -> None:
         """Wide enough for the panel's longest row (again after a font change); the
