@@ -222,8 +222,17 @@ class AllHeadsView(QWidget):
                 cell = HeadCell(h)
                 cell.sigClicked.connect(self._selection.set_head)
             self.cells.append(cell)
-        self._columns = 0
-        self._place_cells()
+        cols = grid_columns(len(self.cells), self._scroll.viewport().width())
+        if cols != self._columns:
+            self._columns = 0
+            self._place_cells()
+            return
+        # Same number of columns: the cells that stay keep their places (taking every cell
+        # out of the grid and putting it back cost a few ms per step of the head slider).
+        for h, cell in enumerate(self.cells):
+            if self._grid.indexOf(cell) < 0:
+                self._grid.addWidget(cell, h // cols, h % cols)
+                cell.setVisible(True)  # a spare cell coming back was hidden
 
     def _place_cells(self) -> None:
         """Lay the cells out in rows that fit the view's width (again after a resize)."""

@@ -77,3 +77,20 @@ def test_the_causal_mask_greys_every_cell(bank_window, open_view):
         assert cell.mask_image.isVisible()
         placed = cell.mask_image.mapRectToParent(cell.mask_image.boundingRect())
         assert (placed.width(), placed.height()) == (n, n)
+
+
+def test_cells_keep_their_places_when_a_head_comes_and_goes(bank_window, open_view, qtbot):
+    """Head slider 8 -> 7 -> 8 with the same columns: each cell at row h // cols, column h % cols."""
+    grid = open_view("all_heads")
+    bank_window.session.set_heads(8)
+    qtbot.wait(10)
+    cols = grid._columns
+    for n in (7, 8, 7, 8):
+        bank_window.session.set_heads(n)
+        qtbot.wait(10)
+        assert grid._columns == cols
+        shown = sorted((c for c in grid.findChildren(HeadCell) if c.isVisible()), key=lambda c: c.head)
+        assert shown == grid.cells and len(shown) == n
+        for h, cell in enumerate(grid.cells):
+            row, col, _, _ = grid._grid.getItemPosition(grid._grid.indexOf(cell))
+            assert (row, col) == (h // cols, h % cols)
