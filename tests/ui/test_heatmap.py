@@ -200,16 +200,19 @@ def test_quick_number_axes_draw_what_pyqtgraph_draws(heatmap):
     from PySide6.QtGui import QImage, QPainter
 
     heatmap.set_matrix(np.full((4, 4), 0.3), "abcd", "abcd")
-    unnamed = TokenAxis("left", 11)  # no names: numbers, as the Context view's bars have
-    unnamed.setParentItem(heatmap.colour_bar)
-    unnamed.resize(60, 333)
+    unnamed = []  # no names: numbers, as the Context view's bars have
+    for side, size in (("left", (60, 333)), ("top", (333, 50)), ("bottom", (280, 45))):
+        axis = TokenAxis(side, 11)
+        axis.setParentItem(heatmap.colour_bar)
+        axis.resize(*size)
+        unnamed.append(axis)
     rng = np.random.default_rng(3)
     ranges = [(0.0, 0.4 + 1e-4 * i) for i in range(30)]  # a top weight moving a little per edit
     lows, spans = rng.random(40) - 0.5, rng.random(40) * 3 + 1e-3
     ranges += [(float(lo), float(lo + span)) for lo, span in zip(lows, spans, strict=True)]
     image = QImage(200, 700, QImage.Format.Format_ARGB32_Premultiplied)
     written = 0
-    for axis in (heatmap.colour_bar.axis, unnamed):
+    for axis in (heatmap.colour_bar.axis, *unnamed):
         for low, high in ranges:
             axis.setRange(low, high)
             painter = QPainter(image)
