@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.controls_dock, self.lesson_dock)
         self.controls_dock.raise_()
         self.view_menu.addAction(self.lesson_dock.toggleViewAction())
+        self._hide_stray_tab_bars()  # the left-hand pair too, whose docks are empty for now
         self._engine_label = QLabel()
         self.statusBar().addPermanentWidget(self._engine_label)
         self.resize(1600, 1000)
