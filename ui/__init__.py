@@ -7,7 +7,6 @@ its first frame (controls, menus) without it. It is configured the moment any mo
 imports it instead, before that module can build a plot.
 """
 
-import importlib.abc
 import importlib.util
 import sys
 
@@ -18,8 +17,11 @@ def _configure(pg) -> None:
     pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
 
 
-class _ConfigureOnImport(importlib.abc.MetaPathFinder):
-    """Finds pyqtgraph as usual, and configures it as soon as its package has run."""
+class _ConfigureOnImport:
+    """Finds pyqtgraph as usual, and configures it as soon as its package has run.
+
+    A meta path finder by protocol (``find_spec``): importlib.abc would cost a few ms.
+    """
 
     def find_spec(self, fullname, path=None, target=None):
         if fullname != "pyqtgraph":

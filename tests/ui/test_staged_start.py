@@ -132,3 +132,22 @@ def test_a_remembered_layout_applies_to_the_shell(qtbot):
     qtbot.waitUntil(lambda: all(dock.widget() is not None for dock in shell.docks.values()), timeout=60_000)
     assert not shell.docks["steps"].isVisible()
     assert shell.docks["matrices"].isVisible()
+
+
+def test_pyqtgraph_is_configured_when_first_imported_not_when_ui_is():
+    """Importing ui leaves pyqtgraph alone; importing pyqtgraph later gets the row-major set-up."""
+    code = (
+        "import sys, ui\n"
+        "assert 'pyqtgraph' not in sys.modules\n"
+        "import pyqtgraph as pg\n"
+        "print(pg.getConfigOption('imageAxisOrder'), pg.getConfigOption('antialias'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.split() == ["row-major", "True"], done.stderr[-2000:]
