@@ -70,6 +70,18 @@ def start_warmup(dtypes: Iterable = DTYPES, variants: Iterable[str] = VARIANTS) 
         return _warmup_thread
 
 
+def join_warmup(timeout: float | None = None) -> bool:
+    """Wait for the background compile to end; True if it has (or never started).
+
+    Call before the interpreter exits: a daemon thread still inside LLVM when Python
+    finalises can crash the process (seen as exit code 139 after ``--screenshot``).
+    """
+    t = _warmup_thread
+    if t is not None and t.is_alive():
+        t.join(timeout)
+    return not warming_up()
+
+
 def warming_up() -> bool:
     """True while the background compile is still running."""
     t = _warmup_thread
@@ -159,7 +171,7 @@ def run_fused(args: tuple, need_weights: bool, threads: int) -> tuple[int, tuple
             finally:
                 _pack_lock.release()
         else:  # small weights, or another thread holds the packed ones: pack here
-            status = _kernels.mha_fused(*args, 0, h, empty((0, 0), dt), *outs, output, False)
+            status = _kernels.mha_fused(*args, 0, h, _NO_PACK[dt], *outs, output, False)
         if ("serial", dt) not in _ready:
             _mark_ready("serial", dt)  # "parallel" is marked once _compile has run all its paths
     else:
@@ -176,6 +188,7 @@ def run_fused(args: tuple, need_weights: bool, threads: int) -> tuple[int, tuple
 # (that thread packs its own instead).
 _pack_lock = threading.Lock()
 _pack_entry: tuple | None = None  # (w_q.shape, dtype, saved weights, packed)
+_NO_PACK = {dt: np.empty((0, 0), dt) for dt in DTYPES}  # "pack here"; never written to
 
 
 def _packed(args) -> np.ndarray:
@@ -202,7 +215,7 @@ def _fused_split(args, h, threads, outs, output) -> int:
     from engine.blas import run_parallel
 
     bounds = [h * t // threads for t in range(threads + 1)]
-    no_pack = np.empty((0, 0), args[0].dtype)  # each thread packs the weights of its own heads
+    no_pack = _NO_PACK[args[0].dtype]  # each thread packs the weights of its own heads
     partial = [output] + [np.empty_like(output) for _ in range(threads - 1)]
     used = [False] * threads
     statuses = [0] * threads
