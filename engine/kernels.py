@@ -224,9 +224,9 @@ def refresh_packed(w_q, w_k, w_v, saved, packed):
     for part in range(3):
         w = w_q if part == 0 else (w_k if part == 1 else w_v)
         flat = w.reshape(size)
-        base = part * size
-        for j in range(size):
-            saved[base + j] = flat[j]
+        dst = saved[part * size : (part + 1) * size]
+        for j in range(size):  # indices from 0: no negative-index fix-up, so it vectorises
+            dst[j] = flat[j]
     pack_qkv(w_q, w_k, w_v, 0, w_q.shape[0], packed)
     return True
 
