@@ -109,7 +109,9 @@ def _run_gui(args) -> int:
     else:
         session = _attach_session(args, window, interactive)
         if args.screenshot:
-            return _screenshot(app, window, args.screenshot, presentation=args.presentation)
+            status = _screenshot(app, window, args.screenshot, presentation=args.presentation)
+            _dispose(window)
+            return status
         window.show()
         if args.presentation:
             window.set_presentation(True)
@@ -121,7 +123,38 @@ def _run_gui(args) -> int:
         from ui.first_paint import quit_after_first_paint
 
         quit_after_first_paint(app, window, STARTED)
-    return app.exec()
+    status = app.exec()
+    _dispose(window)
+    return status
+
+
+def _dispose(window) -> None:
+    """Delete the window while Python still runs, then let a running compile end.
+
+    Left to the interpreter's exit, PySide deletes the widgets after Python has begun
+    finalising; a pyqtgraph item's Python override then runs (a resize during the
+    teardown, seen after ``--presentation --screenshot``) and the process crashed with
+    exit code 139 about half the time.
+    """
+    import shiboken6
+
+    if shiboken6.isValid(window):
+        if window.isVisible():  # (closed already when the last window closing ended exec())
+            window.close()
+        shiboken6.delete(window)
+    _finish_warmup()
+
+
+def _finish_warmup() -> None:
+    """Let a kernel compile still running end before Python exits (the window is gone).
+
+    Python finalising while the warm-up thread is inside LLVM can crash the process;
+    waiting costs at most the rest of one compile, only when closing within the first
+    seconds of a cold start.
+    """
+    backend = sys.modules.get("engine.backend")  # never imported: nothing to wait for
+    if backend is not None:
+        backend.join_warmup()
 
 
 def _attach_session(args, window, interactive: bool):
@@ -133,7 +166,7 @@ def _attach_session(args, window, interactive: bool):
 
         # As ui.preferences_dialog.apply_engine_threads, which would import the plots now.
         CONFIG.threads = window.prefs.threads or None
-    if not args.no_warmup:
+    if not args.no_warmup and interactive:  # a screenshot is made by the NumPy twin
         _warm_up_after_first_paint(window, session)
     recovered = (
         interactive and not (args.session or args.preset or args.lesson) and window.files.offer_recovery()

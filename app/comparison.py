@@ -51,7 +51,7 @@ class Comparison:
         return self.single.q.shape[2]
 
 
-def single_head_comparison(x, state, multi: AttentionResult) -> Comparison:
+def single_head_comparison(x, state, multi: AttentionResult, backend: str = "auto") -> Comparison:
     """Run the single wide head through the engine with the state's settings.
 
     Every head counts in the single head's matrices, switched off or not: the point is
@@ -66,6 +66,7 @@ def single_head_comparison(x, state, multi: AttentionResult) -> Comparison:
         scale=state.scale,
         causal=state.causal,
         temperature=state.temperature,
+        backend=backend,
     )
     return Comparison(
         single=single,
@@ -78,4 +79,4 @@ def single_head_comparison(x, state, multi: AttentionResult) -> Comparison:
 @per_snapshot
 def snapshot_comparison(snapshot) -> Comparison:
     """:func:`single_head_comparison` for a snapshot, computed once per snapshot."""
-    return single_head_comparison(snapshot.embedded.x, snapshot.state, snapshot.result)
+    return single_head_comparison(snapshot.embedded.x, snapshot.state, snapshot.result, snapshot.backend)

@@ -33,6 +33,9 @@ class Snapshot:
     state: st.SessionState
     embedded: Embedded
     result: AttentionResult
+    # Who computed it ("numpy" until the kernels' warm-up starts): work derived from the
+    # snapshot (One head vs many) uses the same, so it never compiles on the window's thread.
+    backend: str = "auto"
 
 
 class Session(QObject):
@@ -305,7 +308,7 @@ class Session(QObject):
         except ValueError as exc:
             self._set_error(str(exc))
             return
-        self._snapshot = Snapshot(state=s, embedded=embedded, result=result)
+        self._snapshot = Snapshot(state=s, embedded=embedded, result=result, backend=self.backend)
         self._set_error("")
         self.sigResultChanged.emit(self._snapshot)
 

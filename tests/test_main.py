@@ -106,3 +106,28 @@ def test_presentation_screenshot_is_1920_by_1080(qapp, tmp_path):
         apply_theme(qapp)  # later tests expect the normal font
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1920, 1080)
+
+
+def test_a_presentation_screenshot_process_exits_cleanly(tmp_path):
+    """The process, not only main(): it crashed at exit (139) when PySide deleted the
+    window during Python's finalisation. Twice, since the crash came about half the time."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(main.__file__).resolve().parent
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", NUMBA_CACHE_DIR=str(tmp_path / "numba"))
+    # (a cold cache: a screenshot is computed by the NumPy twin and must not wait for Numba)
+    for attempt in range(2):
+        out = tmp_path / f"shot{attempt}.png"
+        done = subprocess.run(
+            [sys.executable, str(root / "main.py"), "--presentation", "--screenshot", str(out)],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert QImage(str(out)).size().toTuple() == (1920, 1080)
