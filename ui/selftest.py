@@ -16,8 +16,8 @@ It writes nothing outside that temporary folder except Numba's cache, which is t
 point. :func:`run_self_test` returns a :class:`SelfTestReport`; :func:`main` prints its
 one-line verdict and returns the exit status.
 
-:func:`quit_after_first_paint` serves the hidden ``--quit-after-first-paint`` flag
-used by ``benchmarks/bench_startup.py`` to time start-up.
+(The hidden ``--quit-after-first-paint`` flag that times start-up is
+:mod:`ui.first_paint`: it must not import numpy, which this module does.)
 """
 
 from __future__ import annotations
@@ -361,41 +361,3 @@ def main() -> int:
         print(f"  also failed: {failure}", file=sys.stderr)
     print(report.verdict, flush=True)
     return 0 if report.passed else 1
-
-
-def quit_after_first_paint(app, window, started: float, timeout_s: float = 60.0) -> None:
-    """Print seconds from ``started`` to the window's first paint, then end the process.
-
-    The line reads ``first-paint: 0.812 s``. The process ends with ``os._exit`` right
-    after: nothing is saved (no window layout) and a background compile still running
-    is simply dropped, so the measurement changes nothing on disk.
-    """
-    from PySide6.QtCore import QEvent, QObject, QTimer
-    from PySide6.QtWidgets import QWidget
-
-    def report() -> None:
-        print(f"first-paint: {time.perf_counter() - started:.3f} s", flush=True)
-        sys.stderr.flush()
-        os._exit(0)
-
-    def give_up() -> None:
-        print(f"first-paint: none within {timeout_s:.0f} s", flush=True)
-        os._exit(1)
-
-    class FirstPaint(QObject):
-        seen = False
-
-        def eventFilter(self, obj, event):
-            if (
-                not self.seen
-                and event.type() == QEvent.Type.Paint
-                and isinstance(obj, QWidget)
-                and obj.window() is window
-            ):
-                self.seen = True
-                QTimer.singleShot(0, report)  # after the rest of this paint pass
-            return False
-
-    app._first_paint_filter = FirstPaint(app)
-    app.installEventFilter(app._first_paint_filter)
-    QTimer.singleShot(int(timeout_s * 1000), give_up)
