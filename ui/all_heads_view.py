@@ -8,8 +8,8 @@ draws them.
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRectF, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QPainter, QTransform
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from app.analysis import snapshot_head_stats
@@ -39,6 +39,50 @@ def grid_columns(n_heads: int, width: int) -> int:
     return max(1, min(n_heads, fit))
 
 
+class HeadPicture(QWidget):
+    """A head's small heatmap, painted straight onto a widget.
+
+    It was a pyqtgraph plot with its axes hidden: a graphics scene per head, whose
+    queued updates made the window paint once more for each head on every edit. The
+    pixels are the same: the images are rendered by the same :class:`ColourImage`
+    (kept as ``image`` and ``mask_image``, never put in a scene) and drawn with the
+    transform the plot used, a 1 px margin (pyqtgraph's plot margin) then scaled to fill.
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.image = ColourImage(axisOrder="row-major")
+        self.image.setColorMap(colour_map("viridis"))
+        self.mask_image = ColourImage(axisOrder="row-major")
+        self.mask_image.setVisible(False)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paints every pixel itself
+
+    # The sizes the plot asked for, so the grid gives every cell the room it gave before:
+    # a wide hint lets cells grow to CELL_MAX_WIDTH.
+    def sizeHint(self) -> QSize:
+        return QSize(600, 480)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(68, 68)
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), Qt.GlobalColor.white)  # plots are white in every theme
+        width, height = self.width() - 2, self.height() - 2
+        for item in (self.image, self.mask_image):
+            if not item.isVisible() or item.image is None or width <= 0 or height <= 0:
+                continue
+            if item.qimage is None or item._renderRequired:  # set by setImage
+                item.render()
+            if item.qimage is None:
+                continue
+            rows, cols = item.image.shape[:2]
+            painter.setOpacity(item.opacity())
+            painter.setTransform(QTransform(width / cols, 0, 0, height / rows, 1, 1))
+            painter.drawImage(QRectF(0, 0, cols, rows), item.qimage)
+        painter.end()
+
+
 class HeadCell(QFrame):
     """One head: title, small heatmap, statistics; outlined when selected, dimmed when off.
 
@@ -60,23 +104,11 @@ class HeadCell(QFrame):
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.title.setStyleSheet("font-weight: 600;")
-        self.plot = pg.PlotWidget(background="w", enableMenu=False)  # no menu built only to be dropped
-        self.plot.setMenuEnabled(False)
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.hideButtons()
-        for axis in ("left", "bottom"):
-            self.plot.hideAxis(axis)
-        self.plot.invertY(True)
-        self.plot.setAspectLocked(False)
-        # Take the room the grid gives, never ask for pyqtgraph's default 640x480: with the
-        # word-wrapped labels that would make every row of cells taller than the view.
+        self.plot = HeadPicture()  # a click on it reaches mousePressEvent below
+        # Take the room the grid gives: with the word-wrapped labels a size of its own
+        # would make every row of cells taller than the view.
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
-        self.image = ColourImage(axisOrder="row-major")
-        self.image.setColorMap(colour_map("viridis"))
-        self.mask_image = ColourImage(axisOrder="row-major")
-        self.plot.addItem(self.image)
-        self.plot.addItem(self.mask_image)
-        self.plot.scene().sigMouseClicked.connect(lambda _ev: self.sigClicked.emit(self.head))
+        self.image, self.mask_image = self.plot.image, self.plot.mask_image
         self.stats = QLabel()
         self.stats.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -96,22 +128,25 @@ class HeadCell(QFrame):
     def show_head(self, weights, masked, name: str, on: bool, stats) -> None:
         n_rows, n_cols = weights.shape
         new_shape = self._masked is None or self._masked.shape != masked.shape
+        changed = False
         if self._weights is None or not np.array_equal(self._weights, weights):
             self._weights = np.array(weights)
             self.image.setImage(self._weights, levels=(0.0, max(float(weights.max()), 0.05)))
+            changed = True
         if new_shape or not np.array_equal(self._masked, masked):
             self._masked = np.array(masked, dtype=bool)
             overlay = np.zeros((n_rows, n_cols, 4), dtype=np.ubyte)
             overlay[self._masked] = MASKED_RGBA
             self.mask_image.setImage(overlay, levels=(0, 255))
-            # A transparent layer would still be blended over the whole plot on every paint.
+            # A transparent layer would still be blended over the whole picture on every paint.
             self.mask_image.setVisible(bool(self._masked.any()))
-        if new_shape:  # after setImage: an image item sizes its rectangle from its image
-            rect = QRectF(0, 0, n_cols, n_rows)
-            self.image.setRect(rect)
-            self.mask_image.setRect(rect)
-            self.plot.setRange(xRange=(0, n_cols), yRange=(0, n_rows), padding=0)
-        self.image.setOpacity(1.0 if on else OFF_OPACITY)
+            changed = True
+        opacity = 1.0 if on else OFF_OPACITY
+        if opacity != self.image.opacity():
+            self.image.setOpacity(opacity)
+            changed = True
+        if changed:
+            self.plot.update()
         if (name, on, stats) == self._texts_of:
             return  # an edit of another head: the same words (formatting them cost ~0.2 ms a head)
         self._texts_of = (name, on, stats)

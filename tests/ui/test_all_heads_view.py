@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication
 
 from app.analysis import snapshot_head_stats
 from ui.all_heads_view import HeadCell
+from ui.heatmap import MASKED_RGBA
 
 
 def test_one_cell_per_head_titled_with_its_name(bank_window, open_view):
@@ -67,16 +70,50 @@ def test_grid_follows_the_head_count(bank_window, open_view):
     assert sorted(shown_cells(), key=lambda c: c.head) == grid.cells
 
 
-def test_the_causal_mask_greys_every_cell(bank_window, open_view):
-    """Switching the mask on greys the hidden keys in each cell, over the whole cell."""
+def test_the_causal_mask_greys_every_cell(bank_window, open_view, qtbot):
+    """Switching the mask on greys the hidden keys in each cell: above the diagonal, painted."""
     grid = open_view("all_heads")
     assert not any(cell.mask_image.isVisible() for cell in grid.cells)  # nothing masked yet
     bank_window.session.set_causal(True)
     n = len(bank_window.session.state.tokens)
+    grey = QColor(*MASKED_RGBA[:3])
     for cell in grid.cells:
         assert cell.mask_image.isVisible()
-        placed = cell.mask_image.mapRectToParent(cell.mask_image.boundingRect())
-        assert (placed.width(), placed.height()) == (n, n)
+        picture = cell.plot.grab().toImage()
+        # Cell (row 0, last key) is masked and (last row, key 0) is not; sample their centres
+        # inside the 1 px margin, in the picture's own scale.
+        width, height = picture.width() - 2, picture.height() - 2
+
+        def centre(row, col, width=width, height=height):
+            return int(1 + (col + 0.5) * width / n), int(1 + (row + 0.5) * height / n)
+
+        assert picture.pixelColor(*centre(0, n - 1)) == grey
+        assert picture.pixelColor(*centre(n - 1, 0)) != grey
+
+
+def test_an_edit_repaints_only_the_heads_it_changed(bank_window, open_view, qtbot):
+    """An edit of head 2's W_Q repaints head 2's picture and leaves head 1's alone."""
+    grid = open_view("all_heads")
+    qtbot.wait(200)  # the window settled: no paint left over from opening the view
+    painted = []
+
+    class Counter(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint and obj in (grid.cells[0].plot, grid.cells[1].plot):
+                painted.append(obj)
+            return False
+
+    before = grid.cells[1].plot.grab().toImage()
+    counter = Counter()
+    QApplication.instance().installEventFilter(counter)
+    try:
+        old = float(bank_window.session.state.w_q[1, 0, 0])
+        bank_window.session.set_cell("w_q", 1, 0, 0, old + 1.0)
+        qtbot.wait(20)
+    finally:
+        QApplication.instance().removeEventFilter(counter)
+    assert grid.cells[1].plot in painted and grid.cells[0].plot not in painted
+    assert grid.cells[1].plot.grab().toImage() != before
 
 
 def test_cells_keep_their_places_when_a_head_comes_and_goes(bank_window, open_view, qtbot):
