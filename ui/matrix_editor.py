@@ -202,7 +202,12 @@ class MatrixEditor(QWidget):
     def _show_cell_value(self) -> None:
         r, c = self._cell
         value = float(self.matrix()[r, c])
-        for widget, v in ((self.value_box, value), (self.slider, round(value * SLIDER_STEPS_PER_UNIT))):
+        box = self.value_box
+        clamped = min(max(value, box.minimum()), box.maximum())
+        shown = box.valueFromText(box.textFromValue(clamped))  # as the box would round it
+        for widget, v in ((box, shown), (self.slider, round(value * SLIDER_STEPS_PER_UNIT))):
+            if widget.value() == v:
+                continue  # setValue repaints even an unchanged value (every edit of anything else)
             old = widget.blockSignals(True)
             widget.setValue(v)
             widget.blockSignals(old)

@@ -14,7 +14,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QFont, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem
 
-from ui.heatmap import short_label
+from ui.heatmap import ColourImage, short_label
 from ui.signed_heatmap import DIVERGING
 from ui.token_axis import TokenAxis
 
@@ -38,7 +38,8 @@ class MatrixPlot(pg.PlotItem):
         self.name = title
         if title:
             self.setTitle(title, size=f"{point_size + 1}pt", bold=True, color="#222")
-        self.image = pg.ImageItem(axisOrder="row-major")
+        # ARGB32, not pyqtgraph's indexed picture that QPainter converts on every paint.
+        self.image = ColourImage(axisOrder="row-major")
         self.image.setColorMap(DIVERGING)
         self.addItem(self.image)
         self._lines = QGraphicsPathItem()
