@@ -33,13 +33,25 @@ def text_width(font: QFont, text: str) -> float:
 
     An axis of names measures every name at each size it tries whenever one name changes.
     """
-    key = (font.key(), text)
-    width = _widths.get(key)
-    if width is None:
-        if len(_widths) > 8192:
-            _widths.clear()
-        width = _widths[key] = QFontMetricsF(font).horizontalAdvance(text)
-    return width
+    return text_widths(font, (text,))[0]
+
+
+def text_widths(font: QFont, texts) -> list[float]:
+    """:func:`text_width` of each text; the font's key (a few microseconds) is made once."""
+    font_key = font.key()
+    metrics = None
+    out = []
+    for text in texts:
+        key = (font_key, text)
+        width = _widths.get(key)
+        if width is None:
+            if len(_widths) > 8192:
+                _widths.clear()
+            if metrics is None:
+                metrics = QFontMetricsF(font)
+            width = _widths[key] = metrics.horizontalAdvance(text)
+        out.append(width)
+    return out
 
 
 class _MeasuringPainter:
@@ -343,7 +355,7 @@ class TokenAxis(pg.AxisItem):
         for size in range(top, bottom - 1, -1):
             font.setPointSize(size)
             fm = QFontMetricsF(font)
-            widest = max(text_width(font, s) for s in self._labels)
+            widest = max(text_widths(font, self._labels))
             if self.horizontal and size == top and widest + GAP <= spacing:
                 break  # horizontal at full size
             rotated = self.horizontal
@@ -353,7 +365,7 @@ class TokenAxis(pg.AxisItem):
             step = max(1, math.ceil(QFontMetricsF(font).height() / spacing))
         self._font, self.rotated, self.step = font, rotated, step
         fm = QFontMetricsF(font)
-        across = max(text_width(font, s) for s in self._labels) if (rotated or not self.horizontal) else 0
+        across = max(text_widths(font, self._labels)) if (rotated or not self.horizontal) else 0
         extent = math.ceil(across if across else fm.height())
         extent += self.style["tickTextOffset"][1 if self.horizontal else 0] + max(0, self.style["tickLength"])
         if self.label.isVisible():
@@ -405,10 +417,11 @@ class TokenAxis(pg.AxisItem):
         fm = QFontMetricsF(self._font)
         offset = self.style["tickTextOffset"][1 if self.horizontal else 0] + max(0, self.style["tickLength"])
         height = fm.height()
+        widths = text_widths(self._font, self._labels)
         for i in range(0, len(self._labels), self.step):
             text = self._labels[i]
             _, a, _ = tick_specs[i]
-            width = text_width(self._font, text) + 2
+            width = widths[i] + 2
             if self.orientation == "left":
                 rect = QRectF(p1.x() - offset - width, a.y() - height / 2, width, height)
                 p.drawText(rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text)
