@@ -142,6 +142,9 @@ class ContextView(QWidget):
         )
         top = max(float(effect.shift.max()) if n else 0.0, 1e-6)
         self.bars_plot.setRange(xRange=(0, top * 1.05), yRange=(0, n), padding=0)
+        # pyqtgraph applies a new range when the view paints, which then makes the bars'
+        # region dirty again: a second paint of the view on every edit. Apply it now.
+        self.bars_plot.vb.prepareForPaint()
         self.bar_axis.set_labels([short_label(t) for t in tokens])
         inputs = self.which.currentData() == "input"
         matrix = effect.input_cosine if inputs else effect.output_cosine
