@@ -29,6 +29,7 @@ from app import shapes
 from app import state as st
 from app.presets import load_presets
 from engine.positional import POSITION_KINDS
+from ui.layout_shield import LayoutShield
 
 # The temperature slider is logarithmic: equal steps multiply T by the same factor,
 # so 0.1 -> 1 takes as much travel as 1 -> 10.
@@ -141,7 +142,8 @@ class ControlPanel(QWidget):
         self.heads_slider.sliderReleased.connect(self._session.end_merge)
         row = QHBoxLayout()
         row.addWidget(self.heads_slider, 1)
-        row.addWidget(self.heads_label)
+        # Shielded: a new number (same room) would lay the whole control panel out again.
+        row.addWidget(LayoutShield(self.heads_label))
         form.addRow(self.tr("Number"), row)
         self.head_combo = QComboBox()
         self.head_combo.setToolTip(self.tr("The head whose attention weights the heatmap shows."))
@@ -208,7 +210,7 @@ class ControlPanel(QWidget):
         self.temperature_slider.sliderReleased.connect(self._session.end_merge)
         row = QHBoxLayout()
         row.addWidget(self.temperature_slider, 1)
-        row.addWidget(self.temperature_label)
+        row.addWidget(LayoutShield(self.temperature_label))  # as the heads number above
         form.addRow(self.tr("Temperature"), row)
         self.scale_check = QCheckBox(self.tr("Scale scores by \u221ad_k"))
         self.scale_check.setToolTip(
