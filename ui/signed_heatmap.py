@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QGraphicsRectItem
 
 from ui.cell_texts import CellTexts
 from ui.heatmap import ColourImage, axis_ticks
+from ui.token_axis import quicken_number_axis
 
 DIVERGING = pg.ColorMap([0.0, 0.5, 1.0], [(33, 102, 172), (247, 247, 247), (178, 24, 43)])
 MAX_ANNOTATED_CELLS = 400
@@ -134,6 +135,9 @@ class SignedHeatmap(pg.GraphicsLayoutWidget):
             axis.setStyle(tickFont=font)
             axis.label.setFont(font)
             axis.setTextPen(pg.mkPen(30, 30, 30))
+            # pyqtgraph measures every name again whenever the axis redraws (a token edit
+            # relabels the rows); with this each name is measured once, drawn the same.
+            quicken_number_axis(axis)
 
     def set_matrix(self, values, rows, cols, *, limit: float | None = None) -> None:
         """Show ``values``; the colour scale runs from -limit to +limit (default: largest |value|)."""
