@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from engine import kernel_cache
 from engine.config import CONFIG, threads_in_use
 
 VARIANTS = ("serial", "parallel")
@@ -145,6 +146,20 @@ def resolve(backend: str, n: int, h: int, d_model: int, d_k: int, dtype) -> str:
 _kernels = None  # engine.kernels, imported on first use: importing numba costs ~0.3 s
 
 
+def _load_kernels() -> None:
+    """Import the kernels, first clearing cached machine code their sources have outgrown.
+
+    Numba's cache would keep a kernel compiled against an older version of a helper
+    in another module (see :mod:`engine.kernel_cache`); this runs before any kernel
+    is loaded from it. Every path into the kernels comes through here or run_tiled.
+    """
+    global _kernels
+    kernel_cache.ensure_fresh()
+    from engine import kernels
+
+    _kernels = kernels
+
+
 def run_fused(args: tuple, need_weights: bool, threads: int) -> tuple[int, tuple]:
     """The fused kernel on ``threads`` threads (heads shared out): (status, result fields).
 
@@ -152,9 +167,8 @@ def run_fused(args: tuple, need_weights: bool, threads: int) -> tuple[int, tuple
     The fields come in AttentionResult order; without ``need_weights`` the (h, n, n)
     arrays are scratch and come back as None.
     """
-    global _kernels
     if _kernels is None:
-        from engine import kernels as _kernels
+        _load_kernels()
     x, w_q = args[0], args[1]
     h, _, d_k = w_q.shape
     n, d_model = x.shape
@@ -237,6 +251,7 @@ def _fused_split(args, h, threads, outs, output) -> int:
 
 def run_tiled(args: tuple, need_weights: bool, threads: int) -> tuple[int, tuple]:
     """The tiled BLAS path (materialised, or streaming without ``need_weights``)."""
+    kernel_cache.ensure_fresh()  # before engine.tiles' kernels load (once per process; then ~free)
     from engine import tiled
     from engine.streaming import attention_streaming
 
