@@ -41,6 +41,8 @@ def test_clicking_a_cell_selects_that_head_everywhere(bank_window, open_view, qt
     assert grid.cells[1].selected and not grid.cells[0].selected
     assert bank_window.attention_view.title.text().startswith("Head 2")
     assert bank_window.controls.head_combo.currentIndex() == 1
+    qtbot.mouseClick(grid.cells[0].plot, Qt.MouseButton.LeftButton)  # the picture itself
+    assert bank_window.selection.head == 0
 
 
 def test_switched_off_head_is_dimmed_and_says_off(bank_window, open_view):
