@@ -69,11 +69,14 @@ def _check(loaded: list) -> dict[str, list[str]]:
     folders = sorted({d._cache._cache_path for d in dispatchers if _cache_path(d)})
     if not folders:  # caching is off (CONFIG.cache) for every kernel
         return {}
+    # The modules' own sources, where the import system found them (what Numba keys on);
+    # not a resource lookup, which is app.resources' job.
+    sources = [m.__spec__.origin for m in loaded]
     try:
-        stamp = fingerprint([m.__file__ for m in loaded], environment(dispatchers))
+        stamp = fingerprint(sources, environment(dispatchers))
     except OSError:  # a source is unreadable, so Numba cannot key on it either
         return {}
-    stems = {os.path.splitext(os.path.basename(m.__file__))[0] for m in loaded}
+    stems = {os.path.splitext(os.path.basename(path))[0] for path in sources}
     removed = {}
     for folder in folders:
         gone = refresh_folder(folder, stems, stamp)
