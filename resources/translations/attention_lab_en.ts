@@ -4,7 +4,7 @@
 <context>
     <name>AttentionHeatmap</name>
     <message>
-        <location filename="../../ui/heatmap.py" line="+94"/>
+        <location filename="../../ui/heatmap.py" line="+151"/>
         <source>Key (looked at)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -19,7 +19,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+54"/>
         <source>Query &apos;{query}&apos; (row {row}) → key &apos;{key}&apos; (column {column})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -47,7 +47,7 @@
 <context>
     <name>AttentionView</name>
     <message>
-        <location filename="../../ui/attention_view.py" line="+42"/>
+        <location filename="../../ui/attention_view.py" line="+43"/>
         <source>Reads the same for colour-blind viewers.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -85,7 +85,7 @@
 <context>
     <name>CompareView</name>
     <message>
-        <location filename="../../ui/compare_view.py" line="+72"/>
+        <location filename="../../ui/compare_view.py" line="+75"/>
         <source>The single wide head&apos;s attention weights: rows are queries, columns keys.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -118,7 +118,7 @@
 <context>
     <name>ContextView</name>
     <message>
-        <location filename="../../ui/context_view.py" line="+58"/>
+        <location filename="../../ui/context_view.py" line="+60"/>
         <source>A word that appears twice starts from the same word vector. With positions on, attention can give each occurrence a different output, coloured by its neighbours.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -128,7 +128,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Similarity of</source>
         <translation type="unfinished"></translation>
     </message>
@@ -148,7 +148,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+55"/>
         <source>cosine similarity of inputs</source>
         <translation type="unfinished"></translation>
     </message>
@@ -158,7 +158,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+28"/>
         <source>No word appears twice in this sentence; try the Bank preset to compare its two &apos;bank&apos;s.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -206,7 +206,7 @@
 <context>
     <name>ControlPanel</name>
     <message>
-        <location filename="../../ui/controls.py" line="+84"/>
+        <location filename="../../ui/controls.py" line="+85"/>
         <source>Preset</source>
         <translation type="unfinished"></translation>
     </message>
@@ -241,7 +241,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Number</source>
         <translation type="unfinished"></translation>
     </message>
@@ -462,7 +462,7 @@
 <context>
     <name>EmbeddingView</name>
     <message>
-        <location filename="../../ui/embedding_view.py" line="+31"/>
+        <location filename="../../ui/embedding_view.py" line="+32"/>
         <source>feature</source>
         <translation type="unfinished"></translation>
     </message>
@@ -746,7 +746,7 @@
 <context>
     <name>HeadCell</name>
     <message>
-        <location filename="../../ui/all_heads_view.py" line="+97"/>
+        <location filename="../../ui/all_heads_view.py" line="+153"/>
         <source>(off)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -774,7 +774,7 @@
 <context>
     <name>LessonPanel</name>
     <message>
-        <location filename="../../ui/lesson_panel.py" line="+78"/>
+        <location filename="../../ui/lesson_panel.py" line="+80"/>
         <source>Make your prediction first:
 click the token you expect to get the most attention.</source>
         <translation type="unfinished"></translation>
@@ -843,7 +843,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>LinesCanvas</name>
     <message>
-        <location filename="../../ui/lines_view.py" line="+98"/>
+        <location filename="../../ui/lines_view.py" line="+210"/>
         <source>Queries on the left, keys on the right. A thicker, darker line means more attention; the colour says which head. Hover a token to see only its lines; click a query to select it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -851,7 +851,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>LinesView</name>
     <message>
-        <location line="+119"/>
+        <location line="+197"/>
         <source>Draw the lines of every head at once (one colour per head), or only those of the head selected in the heatmap.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -884,17 +884,17 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+48"/>
+        <location filename="../../ui/main_window.py" line="+88"/>
         <source>Controls</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+17"/>
         <source>Lesson</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+113"/>
+        <location line="+298"/>
         <source>last result by {backend}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -902,7 +902,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>MatricesView</name>
     <message>
-        <location filename="../../ui/matrix_editor.py" line="+281"/>
+        <location filename="../../ui/matrix_editor.py" line="+293"/>
         <source>Matrices of head {number}: {name}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -910,7 +910,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>MatrixEditor</name>
     <message>
-        <location line="-195"/>
+        <location line="-205"/>
         <location line="+1"/>
         <source>head column</source>
         <translation type="unfinished"></translation>
@@ -986,12 +986,12 @@ click the token you expect to get the most attention.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>Copy all four matrices from</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+45"/>
         <source>(choose a head)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -999,7 +999,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>MatrixPlot</name>
     <message>
-        <location filename="../../ui/matrix_plot.py" line="+93"/>
+        <location filename="../../ui/matrix_plot.py" line="+105"/>
         <source>{matrix}: row &apos;{row}&apos;, column &apos;{column}&apos; = {value}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1007,7 +1007,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>OutputsView</name>
     <message>
-        <location filename="../../ui/outputs_view.py" line="+113"/>
+        <location filename="../../ui/outputs_view.py" line="+122"/>
         <source>Head {number}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1027,7 +1027,7 @@ click the token you expect to get the most attention.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>Output</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1098,7 +1098,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>StepsView</name>
     <message>
-        <location filename="../../ui/steps_view.py" line="+33"/>
+        <location filename="../../ui/steps_view.py" line="+38"/>
         <source>From step 1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1128,12 +1128,17 @@ click the token you expect to get the most attention.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>The calculation for the selected token with the actual numbers. Click &apos;show the sum&apos; to see a score worked out term by term.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+6"/>
+        <source>Copy the calculation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+70"/>
         <source>Head {number} ({name}), query &apos;{token}&apos; (token {position})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1151,7 +1156,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>TokenEditor</name>
     <message>
-        <location filename="../../ui/token_editor.py" line="+44"/>
+        <location filename="../../ui/token_editor.py" line="+45"/>
         <source>The tokens attention sees. Double-click to edit one, drag to reorder. With positions off, reordering only reorders the attention matrix.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1206,7 +1211,7 @@ click the token you expect to get the most attention.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Select a token to delete.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1214,7 +1219,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>about</name>
     <message>
-        <location filename="../../ui/about.py" line="+23"/>
+        <location filename="../../ui/about.py" line="+27"/>
         <source>LGPL v3 (kept as separate shared libraries; licence texts ship with the app)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1257,7 +1262,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>all_heads_view</name>
     <message>
-        <location filename="../../ui/all_heads_view.py" line="-94"/>
+        <location filename="../../ui/all_heads_view.py" line="-148"/>
         <source>Every head at once (rows = queries, columns = keys). Click a head to show it everywhere.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1283,7 +1288,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>compare_view</name>
     <message>
-        <location filename="../../ui/compare_view.py" line="-112"/>
+        <location filename="../../ui/compare_view.py" line="-113"/>
         <source>One spotlight or an orchestra? Left: a single head as wide as all the heads together (its W_Q, W_K, W_V are theirs side by side), so its score is the &lt;i&gt;sum&lt;/i&gt; of the heads&apos; scores and one softmax must blend every relation into one pattern. Right: the selected head, free to follow one relation. Both use one colour scale.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1296,7 +1301,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>context_view</name>
     <message>
-        <location filename="../../ui/context_view.py" line="-190"/>
+        <location filename="../../ui/context_view.py" line="-199"/>
         <source>Outputs</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1319,7 +1324,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>controls</name>
     <message>
-        <location filename="../../ui/controls.py" line="-206"/>
+        <location filename="../../ui/controls.py" line="-207"/>
         <source>Off</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1355,7 +1360,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>heatmap</name>
     <message>
-        <location filename="../../ui/heatmap.py" line="-152"/>
+        <location filename="../../ui/heatmap.py" line="-212"/>
         <source>Rows are query tokens (who is looking), columns are key tokens (who is looked at). Brighter means more attention. Grey hatched cells are masked. Click a row to follow that token in every view.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1411,7 +1416,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>lines_view</name>
     <message>
-        <location filename="../../ui/lines_view.py" line="-247"/>
+        <location filename="../../ui/lines_view.py" line="-407"/>
         <source>All heads</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1424,8 +1429,13 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>main_window</name>
     <message>
-        <location filename="../../ui/main_window.py" line="-176"/>
+        <location filename="../../ui/main_window.py" line="-362"/>
         <source>Attention Lab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Drawing the attention heatmap…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1495,7 +1505,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>menus</name>
     <message>
-        <location filename="../../ui/menus.py" line="+16"/>
+        <location filename="../../ui/menus.py" line="+14"/>
         <source>Next lesson step</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1530,22 +1540,22 @@ click the token you expect to get the most attention.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+22"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-21"/>
         <source>&amp;Edit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+29"/>
         <source>&amp;Undo</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1560,22 +1570,22 @@ click the token you expect to get the most attention.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-46"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+1"/>
         <source>&amp;Lesson</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+68"/>
         <source>Stop the lesson</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-67"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1588,7 +1598,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>outputs_view</name>
     <message>
-        <location filename="../../ui/outputs_view.py" line="-102"/>
+        <location filename="../../ui/outputs_view.py" line="-113"/>
         <source>Left to right as the data flows: each head&apos;s output, the heads side by side (thick lines between heads), times W_O, gives the output, one row per token with the named features as columns. Blue is negative, white 0, red positive; each matrix has its own scale. Hover a cell to read its number.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1617,9 +1627,9 @@ click the token you expect to get the most attention.</source>
     </message>
 </context>
 <context>
-    <name>steps_html</name>
+    <name>steps_text</name>
     <message>
-        <location filename="../../ui/steps_html.py" line="+16"/>
+        <location filename="../../ui/steps_text.py" line="+21"/>
         <source>1. Scores: how well does the query match each key?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1639,55 +1649,50 @@ click the token you expect to get the most attention.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+37"/>
-        <source>score({query}, {key}) = {terms} = {score}</source>
+        <location line="+95"/>
+        <source>The query vector of {token} is q = {q}. Its score with a key is the dot product q · k: multiply matching entries and add them up.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
-        <source>The query vector of &lt;b&gt;{token}&lt;/b&gt; is q = {q}. Its score with a key is the dot product q · k: multiply matching entries and add them up.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
+        <location line="+10"/>
         <source>Show every sum</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Hide the sums</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
-        <location line="+30"/>
-        <location line="+40"/>
-        <location line="+31"/>
+        <location line="+6"/>
+        <location line="+43"/>
+        <location line="+41"/>
+        <location line="+33"/>
         <source>key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-101"/>
+        <location line="-115"/>
         <source>k (key vector)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+4"/>
-        <source>hide</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
         <source>show the sum</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
-        <source>not scaled</source>
+        <location line="+0"/>
+        <source>hide</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+6"/>
+        <source>score({query}, {key}) =</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>logit = score ÷ √d_k ÷ temperature = score ÷ {divisor} ÷ {temperature}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1697,23 +1702,28 @@ click the token you expect to get the most attention.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
+        <source>not scaled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>score</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>÷ T = ÷ {temperature}: logit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
-        <location line="+33"/>
+        <location line="+8"/>
+        <location line="+36"/>
         <source>(masked)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-16"/>
+        <location line="-23"/>
         <source>exp(logit - {shift})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1733,43 +1743,43 @@ click the token you expect to get the most attention.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <source>logit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+30"/>
+        <location line="+2"/>
+        <location line="+31"/>
         <source>weight</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-15"/>
+        <location line="-17"/>
         <source>sum</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
-        <source>Each key&apos;s value vector v is multiplied by its weight and the results are added: the head&apos;s output for &lt;b&gt;{token}&lt;/b&gt; is a mix of the values it paid attention to.</source>
+        <location line="+7"/>
+        <source>Each key&apos;s value vector v is multiplied by its weight and the results are added: the head&apos;s output for {token} is a mix of the values it paid attention to.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+11"/>
         <source>v (value vector)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>weight × v</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+19"/>
         <source>sum = output of this head for {token}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>This head is switched off, so its output is multiplied by 0: {output}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1777,52 +1787,52 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>view_registry</name>
     <message>
-        <location filename="../../ui/view_registry.py" line="+48"/>
+        <location filename="../../ui/view_registry.py" line="+53"/>
         <source>Matrices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+7"/>
         <source>Embeddings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+7"/>
         <source>Tokens</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+7"/>
         <source>Lines</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+7"/>
         <source>Step by step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+7"/>
         <source>All heads</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+7"/>
         <source>One head vs many</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+7"/>
         <source>Outputs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+7"/>
         <source>Context effect</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+6"/>
         <source>Cost</source>
         <translation type="unfinished"></translation>
     </message>
