@@ -286,6 +286,14 @@ def _check_window(report: SelfTestReport, app, folder: Path) -> None:
             f"the heatmap's labels {heatmap.row_labels()!r} are not the tokens {tokens!r}",
         )
         report.check(_distinct_colours(heatmap.grab().toImage()) >= 8, "the heatmap shows no coloured cells")
+        # ui/__init__ configures pyqtgraph through an import hook when it is first
+        # imported; a frozen app's importer is where such a hook could be skipped.
+        import pyqtgraph
+
+        report.check(
+            pyqtgraph.getConfigOption("imageAxisOrder") == "row-major",
+            "pyqtgraph was not configured: heatmaps would be drawn transposed",
+        )
         session.set_sentence(SHORT_SENTENCE)
         app.processEvents()
         expected = tuple(SHORT_SENTENCE.split())
