@@ -209,3 +209,9 @@ def test_desktop_entry_starts_the_executable_with_the_icon():
     assert section["Exec"] == "attention-lab"
     assert section["Icon"] == "attention-lab"
     assert section["Type"] == "Application"
+
+
+def test_packaging_tools_are_left_out(bundle):
+    """setuptools and pkg_resources would bring runtime hooks that import them at every launch."""
+    left_out = set(bundle.excludes())
+    assert {"setuptools", "pkg_resources", "distutils", "numba.pycc", "numba.tests"} <= left_out
