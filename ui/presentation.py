@@ -20,6 +20,7 @@ from ui.token_axis import TokenAxis
 PRESENTATION_THEME = "high-contrast"
 _BASE_FONT = "_al_base_font"  # attribute on each item: its font before any scaling
 _BASE_WIDTH = "_al_base_width"
+_BASE_EXTENT = "_al_base_extent"  # a vertical axis's fixed width before any scaling
 
 
 def _scaled(font: QFont, scale: float) -> QFont:
@@ -65,6 +66,12 @@ class PlotScaler:
         width = self._base(axis, _BASE_WIDTH, max(1.0, pen.widthF()))
         pen.setWidthF(width * self.line_scale)
         axis.setPen(pen)
+        # A colour bar's axis has a fixed width (45 px, pyqtgraph's ColorBarItem): its
+        # labels, drawn bigger, no longer fit and pyqtgraph leaves them out (presentation
+        # mode showed only "0"). The width grows with the text.
+        if axis.orientation in ("left", "right") and axis.fixedWidth is not None:
+            extent = self._base(axis, _BASE_EXTENT, axis.fixedWidth)
+            axis.setWidth(round(extent * max(1.0, self.font_scale)))
 
     def _text(self, item: pg.TextItem) -> None:
         base = self._base(item, _BASE_FONT, QFont(item.textItem.font()))

@@ -88,3 +88,35 @@ def test_f11_toggles_presentation(window, qtbot):
     assert window.presentation.active and window.isFullScreen()
     window.presentation_action.trigger()
     assert not window.presentation.active and not window.isFullScreen()
+
+
+def _bar_labels(window) -> list[str]:
+    """The tick labels the centre heatmap's colour bar draws now."""
+    from PySide6.QtGui import QImage, QPainter
+
+    axis = window.attention_view.heatmap.colour_bar.axis
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)  # generateDrawSpecs measures text with the painter's font
+    try:
+        return [text for _, _, text in axis.generateDrawSpecs(painter)[2]]
+    finally:
+        painter.end()
+
+
+def test_the_colour_bar_keeps_its_numbers_in_presentation_mode(window):
+    """Its axis had pyqtgraph's fixed 45 px width: the bigger numbers did not fit, and
+    only "0" was drawn. The width grows with the text and comes back afterwards."""
+    window.session.load_preset("bank")
+    normal = _bar_labels(window)
+    width = window.attention_view.heatmap.colour_bar.axis.width()
+    assert len(normal) >= 5
+    window.presentation.set_active(True, full_screen=False)
+    for _ in range(3):
+        QApplication.processEvents()
+    big = _bar_labels(window)
+    assert len(big) >= 5, big
+    assert {"0", "0.2", "0.4", "0.6", "0.8"} <= set(big)
+    window.presentation.set_active(False)
+    for _ in range(3):  # the layout gives the axis its width back
+        QApplication.processEvents()
+    assert window.attention_view.heatmap.colour_bar.axis.width() == width
