@@ -9,7 +9,7 @@ the rest. A key's score expands into its term-by-term products when clicked.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAccessible, QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.steps import snapshot_steps
@@ -44,6 +44,7 @@ class StepsView(QWidget):
         self.all_button = QPushButton(self.tr("Show all"))
         self.all_button.setToolTip(self.tr("Reveal all four steps at once."))
         self.canvas = StepsCanvas()
+        self.canvas.setAccessibleName(self.tr("The calculation, step by step"))
         self.canvas.setToolTip(
             self.tr(
                 "The calculation for the selected token with the actual numbers. Click 'show the sum' "
@@ -144,5 +145,9 @@ class StepsView(QWidget):
             return
         self._blocks = steps_blocks(self.steps, self.revealed, self.expanded)
         self.canvas.set_blocks(self._blocks)
+        # The calculation is painted, so a screen reader gets it as the canvas's
+        # description; built only while assistive technology is listening.
+        if QAccessible.isActive():
+            self.canvas.setAccessibleDescription(self.text())
         self.next_button.setEnabled(self.revealed < N_STEPS)
         self.all_button.setEnabled(self.revealed < N_STEPS)

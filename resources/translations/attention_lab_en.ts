@@ -1128,7 +1128,12 @@ click the token you expect to get the most attention.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
+        <source>The calculation, step by step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>The calculation for the selected token with the actual numbers. Click &apos;show the sum&apos; to see a score worked out term by term.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -187,3 +187,17 @@ def test_tab_reaches_the_links_and_enter_follows_one(bank_window, open_view):
     assert "score(bank, I) = " in steps.text()
     QTest.keyClick(steps.canvas, Qt.Key.Key_Backtab)
     assert steps.canvas.focus_link == "none"
+
+
+def test_a_screen_reader_gets_the_calculation_as_text(bank_window, open_view, monkeypatch):
+    """The text is painted; with assistive technology listening, the canvas describes it."""
+    import ui.steps_view as steps_view
+
+    steps = open_view("steps")
+    assert steps.canvas.accessibleName()
+    monkeypatch.setattr(steps_view.QAccessible, "isActive", staticmethod(lambda: True))
+    bank_window.selection.set_query(4)
+    steps.reveal(4)
+    description = steps.canvas.accessibleDescription()
+    assert description == steps.text()
+    assert "bank" in description and f"{steps.steps.exp_sum:.3f}" in description
