@@ -32,3 +32,20 @@ def open_view(bank_window):
         return view
 
     return open_
+
+
+@pytest.fixture
+def layout_with_closed_dock(qtbot):
+    """A function: open a window that remembers its layout, close dock ``key``, close the
+    window (which saves the layout), so the next window starts from that layout."""
+    from PySide6.QtCore import QSettings
+
+    def close_with(key: str) -> None:
+        first = MainWindow(Session(), remember_layout=True)
+        qtbot.addWidget(first)
+        first.show()
+        first.docks[key].hide()
+        first.close()
+        assert QSettings().value("window/state") is not None
+
+    return close_with

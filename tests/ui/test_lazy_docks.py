@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
-
 from app.session import Session
 from ui.main_window import MainWindow
 
@@ -42,14 +40,9 @@ def test_a_dock_brought_forward_gets_its_view_at_once(qtbot):
     assert window.docks["context"].widget() is not None
 
 
-def test_a_saved_layout_finds_the_docks_before_their_views(qtbot):
+def test_a_saved_layout_finds_the_docks_before_their_views(qtbot, layout_with_closed_dock):
     """restoreState needs only the docks: a closed dock stays closed in the next window."""
-    first = MainWindow(Session(), remember_layout=True)
-    qtbot.addWidget(first)
-    first.show()
-    first.docks["lines"].hide()
-    first.close()
-    assert QSettings().value("window/state") is not None
+    layout_with_closed_dock("lines")
     again = MainWindow(Session(), remember_layout=True)
     qtbot.addWidget(again)
     again.show()

@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
-
 from app.session import Session
 from ui.main_window import MainWindow
 
@@ -116,14 +114,9 @@ def test_a_shell_gets_its_session_after_painting_and_builds_everything(qtbot):
     assert window.attention_view.heatmap.row_labels() == window.session.state.tokens
 
 
-def test_a_remembered_layout_applies_to_the_shell(qtbot):
+def test_a_remembered_layout_applies_to_the_shell(qtbot, layout_with_closed_dock):
     """The docks exist in the shell, so restoreState finds them before their views."""
-    first = MainWindow(Session(), remember_layout=True)
-    qtbot.addWidget(first)
-    first.show()
-    first.docks["steps"].hide()
-    first.close()
-    assert QSettings().value("window/state") is not None
+    layout_with_closed_dock("steps")
     shell = MainWindow(remember_layout=True)
     qtbot.addWidget(shell)
     shell.show()
