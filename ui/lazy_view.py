@@ -48,7 +48,7 @@ class _Slot(QObject):
     def request(self, *args) -> None:
         self.args = args
         self.pending = True
-        if _in_event_loop():
+        if in_event_loop():
             _scheduler().schedule(self._views)
         else:
             self._views.run()
@@ -163,7 +163,8 @@ def _scheduler() -> _Scheduler:
     return _the_scheduler[0]
 
 
-def _in_event_loop() -> bool:
+def in_event_loop() -> bool:
+    """Is this thread inside a running event loop (a window's), or in a script or test?"""
     return QThread.currentThread().loopLevel() > 0
 
 

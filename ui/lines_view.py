@@ -31,7 +31,6 @@ from PySide6.QtCore import (
     QRectF,
     QSize,
     Qt,
-    QThread,
     QTimer,
     Signal,
 )
@@ -355,7 +354,7 @@ class LinesCanvas(QWidget):
             colours,
             alphas,
             # In a running window the kernels compile in the background: Qt draws meanwhile.
-            wait=QThread.currentThread().loopLevel() == 0,
+            wait=not lazy_view.in_event_loop(),
         )
         if words is None:
             if line_raster.compiling() and not self._waiting_for_kernels:
