@@ -265,7 +265,7 @@ class MatrixEditor(QWidget):
         self.select_cell(max(0, min(rows - 1, r + dr)), max(0, min(cols - 1, c + dc)))
 
     def eventFilter(self, watched, event) -> bool:
-        # The grid is a QGraphicsView, which would scroll on arrow keys: move the cell instead.
+        # Arrow keys on the grid move the selected cell (a focused widget would pass them on).
         if watched is self.grid and event.type() == QEvent.Type.KeyPress and event.key() in ARROWS:
             self.move_selection(*ARROWS[event.key()])
             return True

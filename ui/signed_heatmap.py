@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPen
-from PySide6.QtWidgets import QGraphicsRectItem
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QTransform
+from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from ui.cell_texts import CellTexts
-from ui.heatmap import ColourImage, axis_ticks
-from ui.token_axis import quicken_number_axis
+from ui.heatmap import ColourImage
+from ui.painted_axes import MARGIN, TEXT_OFFSET, NameLayout, font_of, paint_edges, paint_title
+from ui.theme import scaled_points
 
 DIVERGING = pg.ColorMap([0.0, 0.5, 1.0], [(33, 102, 172), (247, 247, 247), (178, 24, 43)])
 MAX_ANNOTATED_CELLS = 400
@@ -23,6 +24,8 @@ MIN_LABEL_PIXELS = 9  # below this many pixels per character, column names are a
 MIN_CELL_FOR_NUMBER = (26, 13)  # (width, height) in pixels a cell needs to show its number
 NUMBER_POINT_SIZE = 9
 STRONG_TEXT = QColor(250, 250, 250)  # on the dark ends of the scale
+AXIS_POINT_SIZE = 11  # row and column names, and the axis titles
+OVERLAP = 0.2  # pyqtgraph wrote names 0.8 of their height apart; closer, every second one
 
 
 def compact_number(v: float) -> str:
@@ -33,48 +36,16 @@ def compact_number(v: float) -> str:
     return text.replace("0.", ".", 1) if abs(v) < 1 else text
 
 
-class _CellImage(ColourImage):
-    """An ImageItem that reports which cell the mouse is on, clicked or dragged over."""
+class SignedHeatmap(QWidget):
+    """Signed values as colours, with row and column names, painted straight onto a widget.
 
-    def __init__(self, owner):
-        super().__init__(axisOrder="row-major")
-        self._owner = owner
-        self.setAcceptHoverEvents(True)
-
-    def _cell(self, pos) -> tuple[int, int] | None:
-        shape = self._owner.values.shape
-        r, c = int(np.floor(pos.y())), int(np.floor(pos.x()))
-        return (r, c) if 0 <= r < shape[0] and 0 <= c < shape[1] else None
-
-    def mouseClickEvent(self, ev):
-        cell = self._cell(ev.pos())
-        if cell and ev.button() == Qt.MouseButton.LeftButton:
-            ev.accept()
-            self._owner.sigCellClicked.emit(*cell)
-
-    def mouseDragEvent(self, ev):
-        if ev.button() != Qt.MouseButton.LeftButton:
-            ev.ignore()
-            return
-        ev.accept()
-        cell = self._cell(ev.pos())
-        if cell and cell != self._owner._last_dragged:
-            self._owner._last_dragged = cell
-            self._owner.sigCellDragged.emit(*cell)
-        if ev.isFinish():
-            self._owner._last_dragged = None
-            self._owner.sigDragFinished.emit()
-
-    def hoverEvent(self, ev):
-        if ev.isExit():
-            self._owner.sigCellHovered.emit(-1, -1)
-            return
-        cell = self._cell(ev.pos())
-        self._owner.sigCellHovered.emit(*(cell or (-1, -1)))
-
-
-class SignedHeatmap(pg.GraphicsLayoutWidget):
-    """Signed values as colours, with row and column names.
+    It was a pyqtgraph plot: a graphics scene of its own, which made the window paint
+    once more on every edit, and axes that measured every name again whenever the rows
+    changed. The colours are the same :class:`ui.heatmap.ColourImage` (kept as
+    ``image``, never put in a scene), drawn with nearest-neighbour scaling into the
+    matrix's rectangle as the plot drew it; names are written by :mod:`ui.painted_axes`.
+    Row names that would overlap more than pyqtgraph let them (a fifth of their height)
+    are written every second (third, ...) row instead of on top of each other.
 
     Signals
     -------
@@ -95,49 +66,33 @@ class SignedHeatmap(pg.GraphicsLayoutWidget):
 
     def __init__(self, parent=None, *, x_label: str = "", y_label: str = "", annotate: bool = True):
         super().__init__(parent)
-        self.setBackground("w")
-        self._plot = self.addPlot(enableMenu=False)  # no context menu built only to be dropped
-        self._plot.setMenuEnabled(False)
-        self._plot.setMouseEnabled(x=False, y=False)
-        self._plot.hideButtons()
-        self._plot.invertY(True)
-        self._plot.showAxis("top")
-        self._plot.hideAxis("bottom")
-        if x_label:
-            self._plot.getAxis("top").setLabel(x_label)
-        if y_label:
-            self._plot.getAxis("left").setLabel(y_label)
-        self._image = _CellImage(self)
-        self._image.setColorMap(DIVERGING)
-        self._plot.addItem(self._image)
-        self._outline = QGraphicsRectItem()
-        pen = QPen(QColor(0, 0, 0), 3)
-        pen.setCosmetic(True)  # 3 screen pixels whatever the cells' aspect ratio
-        self._outline.setPen(pen)
-        self._outline.setVisible(False)
-        self._plot.addItem(self._outline)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paints every pixel itself
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMouseTracking(True)  # hover readouts
+        self.x_label, self.y_label = x_label, y_label
+        self.image = ColourImage(axisOrder="row-major")
+        self.image.setColorMap(DIVERGING)
         self._annotate = annotate
-        # Every number painted by one item, in one pass (a TextItem per cell cost ~2 ms
-        # per hundred cells on each edit, and seconds to build at start-up).
+        # Every number painted in one pass (see CellTexts), in the matrix's coordinates.
         self._numbers = CellTexts(NUMBER_POINT_SIZE, min_cell=MIN_CELL_FOR_NUMBER, light=STRONG_TEXT)
-        self._plot.addItem(self._numbers)
+        self._selected = (-1, -1)
+        self._press: tuple | None = None  # (position, cell) of a left-button press
+        self._dragging = False
         self._last_dragged = None
+        self._hovered = (-1, -1)
         self.values = np.zeros((0, 0))
         self._rows: list[str] = []
         self._cols: list[str] = []
-        self._column_ticks = None
         self.limit = 1.0
-        font = QFont()
-        font.setPointSize(11)
-        self._font = font
-        for name in ("left", "top"):
-            axis = self._plot.getAxis(name)
-            axis.setStyle(tickFont=font)
-            axis.label.setFont(font)
-            axis.setTextPen(pg.mkPen(30, 30, 30))
-            # pyqtgraph measures every name again whenever the axis redraws (a token edit
-            # relabels the rows); with this each name is measured once, drawn the same.
-            quicken_number_axis(axis)
+        self._geometry_key = None
+        self._geometry = None
+
+    # The sizes the pyqtgraph widget asked for, so docks and stacks lay out as before.
+    def sizeHint(self) -> QSize:
+        return QSize(600, 480)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(68, 68)
 
     def set_matrix(self, values, rows, cols, *, limit: float | None = None) -> None:
         """Show ``values``; the colour scale runs from -limit to +limit (default: largest |value|)."""
@@ -145,58 +100,39 @@ class SignedHeatmap(pg.GraphicsLayoutWidget):
         n_rows, n_cols = values.shape
         peak = float(np.abs(values).max()) if values.size else 0.0
         limit = limit if limit is not None else max(peak, 1e-9)
+        rows, cols = [str(r) for r in rows], [str(c) for c in cols]
         if (
             limit == self.limit
-            and (list(rows), list(cols)) == (self._rows, self._cols)
+            and (rows, cols) == (self._rows, self._cols)
             and np.array_equal(values, self.values)
         ):
             return  # unchanged (another head's or matrix's edit): nothing to repaint
         self.values = values
         self.limit = limit
-        self._image.setImage(values, levels=(-self.limit, self.limit))
-        self._image.setRect(QRectF(0, 0, n_cols, n_rows))
-        rows = list(rows)
-        if rows != self._rows:  # new ticks make the axis measure every label again
-            self._rows = rows
-            self._plot.getAxis("left").setTicks(axis_ticks(rows))
-        self._cols = list(cols)
-        self._label_columns()
-        self._plot.setRange(xRange=(0, n_cols), yRange=(0, n_rows), padding=0)
+        self._rows, self._cols = rows, cols
+        self.image.setImage(values, levels=(-self.limit, self.limit))
         self._draw_numbers()
-
-    def _label_columns(self) -> None:
-        """Column names as long as the cells are wide: full, 6 letters, or 3."""
-        n_cols = max(1, len(self._cols))
-        pixels = self._plot.vb.width() / n_cols if self._plot.vb.width() > 0 else 60
-        chars = max(3, min(COLUMN_LABEL_CHARS, int(pixels // MIN_LABEL_PIXELS)))
-        short = [c if len(c) <= chars else c[:chars] for c in self._cols]
-        ticks = [[(i + 0.5, t) for i, t in enumerate(short)]]
-        if ticks != self._column_ticks:
-            self._column_ticks = ticks
-            self._plot.getAxis("top").setTicks(ticks)
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        if hasattr(self, "_numbers"):  # pyqtgraph resizes once before __init__ is done
-            self._label_columns()
-
-    def _cells_fit_numbers(self) -> bool:
-        n_rows, n_cols = self.values.shape
-        w, h = self._plot.vb.width(), self._plot.vb.height()
-        if w <= 0 or h <= 0:  # not laid out yet: assume the numbers fit
-            return True
-        return w / max(n_cols, 1) >= MIN_CELL_FOR_NUMBER[0] and h / max(n_rows, 1) >= MIN_CELL_FOR_NUMBER[1]
+        self.update()
 
     def select_cell(self, row: int, col: int) -> None:
         """Outline one cell (row, col); (-1, -1) removes the outline."""
         visible = 0 <= row < self.values.shape[0] and 0 <= col < self.values.shape[1]
-        self._outline.setVisible(visible)
-        if visible:
-            self._outline.setRect(QRectF(col, row, 1, 1))
+        cell = (row, col) if visible else (-1, -1)
+        if cell != self._selected:
+            self._selected = cell
+            self.update()
 
     def cell_texts(self) -> list[str]:
         """The numbers written in the cells now (none when the cells are too small)."""
         return self._numbers.texts if self._cells_fit_numbers() else []
+
+    def _cells_fit_numbers(self) -> bool:
+        n_rows, n_cols = self.values.shape
+        matrix = self.matrix_rect()
+        w, h = matrix.width(), matrix.height()
+        if w <= 0 or h <= 0:  # not laid out yet: assume the numbers fit
+            return True
+        return w / max(n_cols, 1) >= MIN_CELL_FOR_NUMBER[0] and h / max(n_rows, 1) >= MIN_CELL_FOR_NUMBER[1]
 
     def _draw_numbers(self) -> None:
         """Hand the numbers to the painting item; whether they fit is decided as it paints."""
@@ -212,3 +148,150 @@ class SignedHeatmap(pg.GraphicsLayoutWidget):
             (n_rows, n_cols),
             key=(flat.tobytes(), limit),
         )
+
+    # --- geometry ------------------------------------------------------------------------
+
+    def _layout(self):
+        """(matrix rectangle, row names, column names, title font), for the current size and names."""
+        key = (self.width(), self.height(), tuple(self._rows), tuple(self._cols), scaled_points(100))
+        if key == self._geometry_key:
+            return self._geometry
+        title_font = font_of(AXIS_POINT_SIZE)
+        title = QFontMetricsF(title_font).height()
+        left = MARGIN + (title + 2 if self.y_label else 0)
+        top = MARGIN + (title + 2 if self.x_label else 0)
+        rows = NameLayout(self._rows, 1.0, AXIS_POINT_SIZE, horizontal=False, shrink=False)
+        left += (rows.extent + TEXT_OFFSET) if self._rows else 0
+        top += (QFontMetricsF(rows.font).height() + TEXT_OFFSET) if self._cols else 0
+        rect = QRectF(left, top, self.width() - MARGIN - left, self.height() - MARGIN - top)
+        n_rows, n_cols = self.values.shape
+        if rect.width() > 0 and rect.height() > 0:
+            rows = NameLayout(
+                self._rows,
+                rect.height(),
+                AXIS_POINT_SIZE,
+                horizontal=False,
+                shrink=False,
+                overlap=OVERLAP,
+            )
+        # Column names as long as the cells are wide: full, 6 letters, or 3.
+        pixels = rect.width() / max(1, n_cols) if rect.width() > 0 else 60
+        chars = max(3, min(COLUMN_LABEL_CHARS, int(pixels // MIN_LABEL_PIXELS)))
+        short = [c if len(c) <= chars else c[:chars] for c in self._cols]
+        cols = NameLayout(short, rect.width(), AXIS_POINT_SIZE, horizontal=True, turn=False)
+        self._geometry_key, self._geometry = key, (rect, rows, cols, title_font)
+        return self._geometry
+
+    def matrix_rect(self) -> QRectF:
+        """Where the matrix is painted, in the widget's pixels."""
+        return QRectF(self._layout()[0])
+
+    def cell_center(self, row: int, col: int) -> QPointF:
+        """The centre of cell (row, col) in the widget's pixels."""
+        rect = self.matrix_rect()
+        n_rows, n_cols = self.values.shape
+        return QPointF(
+            rect.left() + (col + 0.5) * rect.width() / max(n_cols, 1),
+            rect.top() + (row + 0.5) * rect.height() / max(n_rows, 1),
+        )
+
+    def cell_at(self, pos) -> tuple[int, int] | None:
+        """The cell under a point of the widget, or None outside the matrix."""
+        rect = self.matrix_rect()
+        n_rows, n_cols = self.values.shape
+        if rect.width() <= 0 or rect.height() <= 0 or not n_rows or not n_cols:
+            return None
+        c = int(np.floor((pos.x() - rect.left()) * n_cols / rect.width()))
+        r = int(np.floor((pos.y() - rect.top()) * n_rows / rect.height()))
+        return (r, c) if 0 <= r < n_rows and 0 <= c < n_cols else None
+
+    # --- painting --------------------------------------------------------------------------
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        try:
+            painter.fillRect(event.rect(), Qt.GlobalColor.white)  # plots are white in every theme
+            rect, rows, cols, title_font = self._layout()
+            n_rows, n_cols = self.values.shape
+            if rect.width() <= 0 or rect.height() <= 0 or not n_rows or not n_cols:
+                return
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+            cells = QTransform(rect.width() / n_cols, 0, 0, rect.height() / n_rows, rect.left(), rect.top())
+            if self.image.qimage is None or self.image._renderRequired:  # set by setImage
+                self.image.render()
+            if self.image.qimage is not None:
+                painter.setTransform(cells)
+                painter.drawImage(QRectF(0, 0, n_cols, n_rows), self.image.qimage)
+                painter.resetTransform()
+            paint_edges(painter, rect, n_rows, n_cols)
+            painter.setTransform(cells)
+            self._numbers.paint(painter, None)
+            r, c = self._selected
+            if r >= 0:
+                pen = QPen(QColor(0, 0, 0), 3)
+                pen.setCosmetic(True)  # 3 screen pixels whatever the cells' aspect ratio
+                painter.setPen(pen)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(QRectF(c, r, 1, 1))
+            painter.resetTransform()
+            rows.paint(painter, rect, "left")
+            cols.paint(painter, rect, "top")
+            height = QFontMetricsF(title_font).height()
+            if self.y_label:
+                band = QRectF(MARGIN, rect.top(), height, rect.height())
+                paint_title(painter, self.y_label, title_font, band, upwards=True)
+            if self.x_label:
+                band = QRectF(rect.left(), MARGIN, rect.width(), height)
+                paint_title(painter, self.x_label, title_font, band)
+        finally:
+            painter.end()
+
+    # --- the mouse -------------------------------------------------------------------------
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = (event.position(), self.cell_at(event.position()))
+            self._dragging = False
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        pos = event.position()
+        self._hover(self.cell_at(pos))
+        if self._press is None or not event.buttons() & Qt.MouseButton.LeftButton:
+            return
+        if not self._dragging:
+            start, cell = self._press
+            if (pos - start).manhattanLength() < QApplication.startDragDistance():
+                return
+            self._dragging, self._last_dragged = True, None
+            self._drag_over(cell)  # the cell the drag started in is painted too
+        self._drag_over(self.cell_at(pos))
+
+    def _drag_over(self, cell) -> None:
+        if cell and cell != self._last_dragged:
+            self._last_dragged = cell
+            self.sigCellDragged.emit(*cell)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or self._press is None:
+            super().mouseReleaseEvent(event)
+            return
+        _, cell = self._press
+        self._press = None
+        if self._dragging:
+            self._dragging, self._last_dragged = False, None
+            self.sigDragFinished.emit()
+        elif cell is not None and cell == self.cell_at(event.position()):
+            self.sigCellClicked.emit(*cell)
+
+    def _hover(self, cell) -> None:
+        cell = cell or (-1, -1)
+        if cell != self._hovered:
+            self._hovered = cell
+            self.sigCellHovered.emit(*cell)
+
+    def leaveEvent(self, event) -> None:
+        self._hover(None)
+        super().leaveEvent(event)

@@ -24,16 +24,8 @@ def selection(session):
 
 
 def cell_center(grid, row: int, col: int) -> QPoint:
-    """Where on the screen widget the centre of a heatmap cell is."""
-    vb = grid._plot.vb
-    scene = vb.mapViewToScene(vb.mapToView(vb.mapFromView(_pt(col + 0.5, row + 0.5))))
-    return grid.mapFromScene(scene)
-
-
-def _pt(x, y):
-    from PySide6.QtCore import QPointF
-
-    return QPointF(x, y)
+    """Where on the heatmap widget the centre of a cell is."""
+    return grid.cell_center(row, col).toPoint()
 
 
 # --- matrix editors -------------------------------------------------------------------------
@@ -89,7 +81,7 @@ def test_click_selects_and_arrow_keys_move(session, selection, qtbot):
     qtbot.addWidget(view)
     view.show()
     editor = view.editors["w_q"]
-    qtbot.mouseClick(editor.grid.viewport(), Qt.MouseButton.LeftButton, pos=cell_center(editor.grid, 3, 2))
+    qtbot.mouseClick(editor.grid, Qt.MouseButton.LeftButton, pos=cell_center(editor.grid, 3, 2))
     assert editor._cell == (3, 2)
     qtbot.keyClick(editor.grid, Qt.Key.Key_Down)
     qtbot.keyClick(editor.grid, Qt.Key.Key_Right)

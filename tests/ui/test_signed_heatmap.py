@@ -1,0 +1,97 @@
+"""The signed heatmap painted on a plain widget: cells where the matrix says, mouse, names, scale."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF
+
+from ui import theme
+from ui.signed_heatmap import DIVERGING, SignedHeatmap
+
+
+@pytest.fixture
+def heatmap(qtbot):
+    hm = SignedHeatmap(x_label="column", y_label="row")
+    qtbot.addWidget(hm)
+    hm.resize(420, 320)
+    hm.show()
+    qtbot.waitExposed(hm)
+    return hm
+
+
+def test_each_cell_is_painted_in_its_values_colour_not_transposed(heatmap):
+    """Row r, column c of a 3 x 4 matrix is painted at the r-th row down, c-th column across."""
+    values = np.array([[-2.0, 0.0, 2.0, 0.0], [0.0, -2.0, 0.0, 2.0], [2.0, 2.0, -2.0, 0.0]])
+    heatmap.set_matrix(values, ["a", "b", "c"], ["1", "2", "3", "4"])
+    picture = heatmap.grab().toImage()
+    red, blue, white = (QColor(*DIVERGING.map(x, mode="byte")[:3]) for x in (1.0, 0.0, 0.5))
+    expected = {2.0: red, -2.0: blue, 0.0: white}
+    for (r, c), v in np.ndenumerate(values):
+        centre = heatmap.cell_center(r, c)
+        # beside the number written in the cell, not on it
+        pixel = picture.pixelColor(round(centre.x() - heatmap.matrix_rect().width() / 10), round(centre.y()))
+        want = expected[v]
+        assert max(abs(pixel.red() - want.red()), abs(pixel.blue() - want.blue())) <= 12, (r, c, pixel.name())
+
+
+def test_click_drag_and_hover_report_cells(heatmap, qtbot):
+    """A click names its cell; a drag names every cell entered, then finishes; hover follows the mouse."""
+    heatmap.set_matrix(np.zeros((3, 4)), ["a", "b", "c"], ["1", "2", "3", "4"])
+    clicked, dragged, finished, hovered = [], [], [], []
+    heatmap.sigCellClicked.connect(lambda r, c: clicked.append((r, c)))
+    heatmap.sigCellDragged.connect(lambda r, c: dragged.append((r, c)))
+    heatmap.sigDragFinished.connect(lambda: finished.append(True))
+    heatmap.sigCellHovered.connect(lambda r, c: hovered.append((r, c)))
+    qtbot.mouseClick(heatmap, Qt.MouseButton.LeftButton, pos=heatmap.cell_center(2, 1).toPoint())
+    assert clicked == [(2, 1)] and not dragged
+    qtbot.mousePress(heatmap, Qt.MouseButton.LeftButton, pos=heatmap.cell_center(1, 0).toPoint())
+    for c in (1, 2, 3):
+        qtbot.mouseMove(heatmap, heatmap.cell_center(1, c).toPoint())
+    qtbot.mouseRelease(heatmap, Qt.MouseButton.LeftButton, pos=heatmap.cell_center(1, 3).toPoint())
+    assert dragged == [(1, 0), (1, 1), (1, 2), (1, 3)]
+    assert finished == [True] and clicked == [(2, 1)]  # a drag is not a click
+    assert hovered[-1] == (1, 3)
+    qtbot.mouseMove(heatmap, heatmap.matrix_rect().topLeft().toPoint() - QPointF(4, 4).toPoint())
+    assert hovered[-1] == (-1, -1)  # off the matrix
+
+
+def test_crowded_row_names_are_written_every_few_rows_and_grow_with_presentation(heatmap):
+    """Forty rows in a short widget: not every name fits, so every k-th is written; a
+    larger font scale writes the names larger."""
+    names = [f"token{i}" for i in range(40)]
+    heatmap.set_matrix(np.zeros((40, 3)), names, ["x", "y", "z"])
+    heatmap.grab()
+    _, rows, _, _ = heatmap._layout()
+    assert 1 < rows.step < 40
+    assert rows.drawn() == names[:: rows.step]
+    spacing = heatmap.matrix_rect().height() / 40 * rows.step
+    assert QFontMetricsF(rows.font).height() * 0.8 <= spacing
+    normal = QFontMetricsF(rows.font).height()
+    before = theme.font_scale()
+    theme._scale["font"] = 2.0  # as apply_theme sets it in presentation mode
+    try:
+        _, rows, _, _ = heatmap._layout()
+        assert QFontMetricsF(rows.font).height() > 1.5 * normal
+    finally:
+        theme._scale["font"] = before
+
+
+def test_numbers_are_written_only_when_the_cells_have_room(heatmap):
+    """A few big cells carry their numbers; in a tiny widget none are claimed."""
+    heatmap.set_matrix(np.array([[0.5, -1.25]]), ["a"], ["1", "2"])
+    assert heatmap.cell_texts() == [".5", "-1.25"]
+    heatmap.resize(90, 60)
+    heatmap.grab()
+    assert heatmap.cell_texts() == []
+
+
+def test_bad_input_paints_without_error(heatmap):
+    """An empty matrix and a widget too small for its names paint nothing but white."""
+    heatmap.set_matrix(np.zeros((0, 0)), [], [])
+    heatmap.grab()
+    heatmap.set_matrix(np.ones((2, 2)), ["a" * 60, "b"], ["c", "d"])
+    heatmap.resize(40, 30)
+    heatmap.grab()
+    assert heatmap.cell_at(QPointF(1, 1)) is None
