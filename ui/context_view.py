@@ -10,20 +10,15 @@ positions let attention tell them apart. The numbers come from
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRectF
-from PySide6.QtGui import QColor, QPen
-from PySide6.QtWidgets import QComboBox, QGraphicsRectItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.analysis import snapshot_context_effect
 from ui import lazy_view
-from ui.heatmap import colour_map, short_label
+from ui.context_picture import ContextPicture
+from ui.heatmap import short_label
 from ui.layout_shield import LayoutShield
-from ui.matrix_plot import MatrixPlot
-from ui.token_axis import TokenAxis, link_extents, quicken_number_axis
 
-BAR_COLOUR = QColor(0, 114, 178)  # Okabe-Ito blue
-REPEAT_COLOUR = QColor(213, 94, 0)  # Okabe-Ito vermillion: the repeated word's bars and cells
 # Marked for translation (context "context_view"), translated where shown.
 SIMILARITY_OF = {
     "output": QT_TRANSLATE_NOOP("context_view", "Outputs"),
@@ -74,55 +69,21 @@ class ContextView(QWidget):
         header.addWidget(LayoutShield(self.callout), 1)
         header.addWidget(QLabel(self.tr("Similarity of")))
         header.addWidget(self.which)
-        self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setBackground("w")
-        self.bar_axis = TokenAxis("left", 11)
-        self.bar_axis.setTextPen(pg.mkPen(30, 30, 30))
-        # A TokenAxis without names draws numbers as usual, and can be kept as deep as the
-        # matrix's column names so the rows of the two plots line up.
-        self.bars_plot = self.graphics.addPlot(
-            row=0, col=0, axisItems={"left": self.bar_axis, "top": TokenAxis("top", 11)}, enableMenu=False
+        # One painted widget for the bars, the matrix and its colour bar (see ContextPicture).
+        self.picture = ContextPicture()
+        self.picture.tips = (
+            self.tr("Longer bar: attention changed this token's vector more."),
+            self.tr("Bright: the two tokens' vectors point the same way; dark: less alike."),
+            _translated(CAPTION),
         )
-        self.bars_plot.setMenuEnabled(False)
-        self.bars_plot.setMouseEnabled(x=False, y=False)
-        self.bars_plot.hideButtons()
-        self.bars_plot.invertY(True)
-        self.bars_plot.showAxis("top")
-        self.bars_plot.hideAxis("bottom")
-        self.bars_plot.getAxis("top").setLabel(self.tr("moved by attention: \u2016output \u2212 input\u2016"))
-        self.bars_plot.setToolTip(self.tr("Longer bar: attention changed this token's vector more."))
-        self.bars = pg.BarGraphItem(x0=[], y=[], height=[], width=[])
-        self.bars_plot.addItem(self.bars)
-        self.similarity = MatrixPlot()
-        self.similarity.image.setColorMap(colour_map("viridis"))
-        self.graphics.addItem(self.similarity, row=0, col=1)
-        self.similarity.setToolTip(
-            self.tr("Bright: the two tokens' vectors point the same way; dark: less alike.")
-        )
-        self.similarity_bar = pg.ColorBarItem(
-            values=(0.0, 1.0), width=16, interactive=False, colorMapMenu=False, colorMap=colour_map("viridis")
-        )
-        self.similarity_bar.setImageItem(self.similarity.image)
-        self.similarity_bar.axis.enableAutoSIPrefix(False)  # no label to prefix; see ui.heatmap
-        quicken_number_axis(self.similarity_bar.axis)
-        for axis in (self.similarity_bar.axis, self.bars_plot.getAxis("top")):
-            axis.setTextPen(pg.mkPen(30, 30, 30))
-            axis.label.setDefaultTextColor(QColor(30, 30, 30))
-        self.similarity.column_axis.label.setDefaultTextColor(QColor(30, 30, 30))
-        self.graphics.addItem(self.similarity_bar, row=0, col=2)
-        self.graphics.ci.layout.setColumnStretchFactor(0, 2)
-        self.graphics.ci.layout.setColumnStretchFactor(1, 3)
-        link_extents([self.bars_plot.getAxis("top"), self.similarity.column_axis])
-        self._outlines: list[QGraphicsRectItem] = []
         self.readout = QLabel(_translated(IDLE))
-        self.graphics.setToolTip(_translated(CAPTION))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(header)
-        layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.picture, 1)
         layout.addWidget(self.readout)
         self.shift = np.zeros(0)
-        self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.picture.sigHovered.connect(self._on_hover)
         self.which.currentIndexChanged.connect(self._redraw)
         lazy_view.connect_redraw(self, session.sigResultChanged, self._redraw)
         lazy_view.request(self, self._redraw)
@@ -136,45 +97,18 @@ class ContextView(QWidget):
         n = len(tokens)
         self.shift = effect.shift
         repeated = {i for r in effect.repeats for i in (r.first, r.second)}
-        brushes = [pg.mkBrush(REPEAT_COLOUR if i in repeated else BAR_COLOUR) for i in range(n)]
-        self.bars.setOpts(
-            x0=np.zeros(n), y=np.arange(n) + 0.5, height=0.7, width=effect.shift, brushes=brushes, pen=None
-        )
-        top = max(float(effect.shift.max()) if n else 0.0, 1e-6)
-        self.bars_plot.setRange(xRange=(0, top * 1.05), yRange=(0, n), padding=0)
-        # pyqtgraph applies a new range when the view paints, which then makes the bars'
-        # region dirty again: a second paint of the view on every edit. Apply it now.
-        self.bars_plot.vb.prepareForPaint()
-        self.bar_axis.set_labels([short_label(t) for t in tokens])
         inputs = self.which.currentData() == "input"
         matrix = effect.input_cosine if inputs else effect.output_cosine
-        self.similarity.set_matrix(matrix, tokens, tokens)
         # Cosines of these vectors rarely go below 0; spread the colours over what is there.
         low = min(float(matrix.min()), 0.9) if n else 0.0
-        self.similarity_bar.setLevels((low, 1.0))
-        label = self.tr("cosine similarity of inputs") if inputs else self.tr("cosine similarity of outputs")
-        if label != self.similarity.column_axis.labelText:  # a new label lays the plots out again
-            self.similarity.column_axis.setLabel(label)
-        self._outline_repeats(effect.repeats, n)
+        cells = [cell for r in effect.repeats for cell in ((r.first, r.second), (r.second, r.first))]
+        self.picture.set_titles(
+            self.tr("moved by attention: \u2016output \u2212 input\u2016"),
+            self.tr("cosine similarity of inputs") if inputs else self.tr("cosine similarity of outputs"),
+        )
+        self.picture.show_effect([short_label(t) for t in tokens], effect.shift, repeated, matrix, low, cells)
         self.callout.setText(self.callout_text(effect, snap))
         self.readout.setText(_translated(IDLE))
-
-    def _outline_repeats(self, repeats, n: int) -> None:
-        cells = [cell for r in repeats for cell in ((r.first, r.second), (r.second, r.first))]
-        if cells == [(int(i.rect().y()), int(i.rect().x())) for i in self._outlines]:
-            return  # the same words repeat at the same places: keep the outlines drawn
-        for item in self._outlines:
-            self.similarity.removeItem(item)
-        self._outlines = []
-        pen = QPen(REPEAT_COLOUR, 4)
-        pen.setCosmetic(True)
-        for r in repeats:
-            for row, col in ((r.first, r.second), (r.second, r.first)):
-                item = QGraphicsRectItem(QRectF(col, row, 1, 1))
-                item.setPen(pen)
-                item.setZValue(15)
-                self.similarity.addItem(item)
-                self._outlines.append(item)
 
     def callout_text(self, effect, snap) -> str:
         """The first repeated word in detail (the longest: "bank" before "the"), then the others."""
@@ -206,28 +140,26 @@ class ContextView(QWidget):
         others = ", ".join(f"'{o.text}'" for o in effect.repeats[1:])
         return text + (" " + self.tr("Also repeated: {words}.").format(words=others) if others else "")
 
-    def _on_mouse_moved(self, scene_pos) -> None:
-        r, c = self.similarity.cell_at(scene_pos)
-        if r >= 0:
+    def _on_hover(self, row: int, col: int) -> None:
+        tokens = self._session.state.tokens
+        values = self.picture.values
+        if 0 <= row < values.shape[0] and 0 <= col < values.shape[1]:
             self.readout.setText(
                 self.tr(
                     "Cosine similarity of '{first}' (token {i}) and '{second}' (token {j}) = {value}"
                 ).format(
-                    first=self.similarity.rows[r],
-                    i=r + 1,
-                    second=self.similarity.columns[c],
-                    j=c + 1,
-                    value=f"{self.similarity.values[r, c]:.2f}",
+                    first=tokens[row],
+                    i=row + 1,
+                    second=tokens[col],
+                    j=col + 1,
+                    value=f"{values[row, col]:.2f}",
                 )
             )
-            return
-        if self.bars_plot.vb.sceneBoundingRect().contains(scene_pos):
-            row = int(np.floor(self.bars_plot.vb.mapSceneToView(scene_pos).y()))
-            if 0 <= row < len(self.shift):
-                self.readout.setText(
-                    self.tr("'{token}' (token {position}) moved {distance}").format(
-                        token=self.bar_axis.labels()[row], position=row + 1, distance=f"{self.shift[row]:.2f}"
-                    )
+        elif col < 0 and 0 <= row < len(self.shift) and row < len(tokens):
+            self.readout.setText(
+                self.tr("'{token}' (token {position}) moved {distance}").format(
+                    token=self.picture.labels[row], position=row + 1, distance=f"{self.shift[row]:.2f}"
                 )
-                return
-        self.readout.setText(_translated(IDLE))
+            )
+        else:
+            self.readout.setText(_translated(IDLE))

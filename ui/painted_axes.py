@@ -159,8 +159,16 @@ def paint_edges(painter, rect: QRectF, rows: int, cols: int, *, left: bool = Tru
 
 
 def paint_title(painter, text: str, font: QFont, rect: QRectF, *, upwards: bool = False) -> None:
-    """An axis title centred in ``rect``; ``upwards`` turns it to read bottom to top."""
+    """An axis title centred in ``rect``; ``upwards`` turns it to read bottom to top.
+
+    A title longer than its side is cut short with an ellipsis rather than run into
+    its neighbours (or left out, when not even a letter fits).
+    """
     if not text:
+        return
+    length = rect.height() if upwards else rect.width()
+    text = QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, length)
+    if not text or text == "\u2026":
         return
     painter.setFont(font)
     painter.setPen(TEXT_COLOUR)
