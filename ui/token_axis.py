@@ -17,7 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from pyqtgraph import Point
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen, QPicture, QStaticText, QTransform
 
 from ui.theme import scaled_points
 
@@ -52,6 +52,26 @@ def text_widths(font: QFont, texts) -> list[float]:
             width = _widths[key] = metrics.horizontalAdvance(text)
         out.append(width)
     return out
+
+
+_statics: dict[tuple[str, str], QStaticText] = {}
+
+
+def static_text(font: QFont, text: str) -> QStaticText:
+    """``text`` laid out once in ``font`` (drawing it again costs no new layout).
+
+    ``drawText(rect, flags, text)`` lays the text out on every call: an axis of names,
+    repainted whenever the heatmap beside it changes, laid out every name each time.
+    """
+    key = (font.key(), text)
+    static = _statics.get(key)
+    if static is None:
+        if len(_statics) > 8192:
+            _statics.clear()
+        static = _statics[key] = QStaticText(text)
+        static.setTextFormat(Qt.TextFormat.PlainText)
+        static.prepare(QTransform(), font)
+    return static
 
 
 class _MeasuringPainter:
@@ -294,6 +314,8 @@ class TokenAxis(pg.AxisItem):
         self._labels: list[str] = []  # before super(): its set-up already resizes the axis
         super().__init__(orientation, **kwargs)
         self._quick = QuickNumbers(self)
+        self._specs = None  # pyqtgraph's line and ticks for the names (see paint)
+        self._specs_key_drawn: tuple | None = None
         self._base_size = point_size
         self._font = QFont()
         self._font.setPointSize(point_size)
@@ -389,7 +411,7 @@ class TokenAxis(pg.AxisItem):
     def generateDrawSpecs(self, p):
         if not self._labels:
             return self._quick.draw_specs(p)  # numbers, as pyqtgraph draws them, measured once
-        # drawPicture below writes the names itself: pyqtgraph measuring every name with
+        # _draw_names writes the names itself: pyqtgraph measuring every name with
         # QPainter.boundingRect on each redraw of the axis was wasted (a third of its cost).
         shown = self.style["showValues"]
         self.style["showValues"] = False
@@ -397,6 +419,37 @@ class TokenAxis(pg.AxisItem):
             return super().generateDrawSpecs(p)
         finally:
             self.style["showValues"] = shown
+
+    def paint(self, p, opt, widget) -> None:
+        if not self._labels:
+            super().paint(p, opt, widget)  # numbers: pyqtgraph's picture
+            return
+        # Names are drawn straight onto the view from texts laid out once per font (see
+        # static_text). pyqtgraph records the axis into a QPicture whenever anything changed,
+        # laying every name out again: on each new token, the two axes took ~2 ms of an edit.
+        # ``picture`` is None after any change pyqtgraph knows of (range, size, ticks, pens,
+        # style); the line and ticks, pyqtgraph's own, are then worked out again unless
+        # nothing they depend on changed (a new name at the same place).
+        if self.picture is None:
+            key = self._specs_key()
+            if key != self._specs_key_drawn or self._specs is None:
+                self._specs = self.generateDrawSpecs(p)
+                self._specs_key_drawn = key
+            self.picture = _SPECS_CURRENT
+        if self._specs is not None:
+            self.drawPicture(p, *self._specs)
+
+    def _specs_key(self) -> tuple:
+        """What pyqtgraph's line and tick positions depend on, for an axis of names."""
+        return (
+            len(self._labels),
+            tuple(self.range),
+            self.mapRectFromParent(self.geometry()),
+            self.grid,
+            self.style["tickLength"],
+            QPen(self.pen()),
+            QPen(self.tickPen()),
+        )
 
     def drawPicture(self, p, axis_spec, tick_specs, text_specs) -> None:
         if not self._labels:
@@ -412,36 +465,39 @@ class TokenAxis(pg.AxisItem):
             p.drawLine(a, b)
         if len(tick_specs) != len(self._labels):
             return  # some ticks are out of range (mid-resize): draw them next time
-        p.setFont(self._font)
+        font = self._font
+        p.setFont(font)
         p.setPen(self.textPen())
-        fm = QFontMetricsF(self._font)
+        height = QFontMetricsF(font).height()
         offset = self.style["tickTextOffset"][1 if self.horizontal else 0] + max(0, self.style["tickLength"])
-        height = fm.height()
-        widths = text_widths(self._font, self._labels)
+        widths = text_widths(font, self._labels)
+        # Each name where drawText(rect, alignment) put it, the rectangle being the name's
+        # width + 2 by the font's height: right-aligned left of the axis line, left-aligned
+        # right of it, centred on its tick above or below, or turned to read upwards.
         for i in range(0, len(self._labels), self.step):
-            text = self._labels[i]
+            static = static_text(font, self._labels[i])
             _, a, _ = tick_specs[i]
-            width = widths[i] + 2
+            width = widths[i]
             if self.orientation == "left":
-                rect = QRectF(p1.x() - offset - width, a.y() - height / 2, width, height)
-                p.drawText(rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text)
+                p.drawStaticText(QPointF(p1.x() - offset - width, a.y() - height / 2), static)
             elif self.orientation == "right":
-                rect = QRectF(p1.x() + offset, a.y() - height / 2, width, height)
-                p.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+                p.drawStaticText(QPointF(p1.x() + offset, a.y() - height / 2), static)
             elif not self.rotated:
                 y = p1.y() - offset - height if self.orientation == "top" else p1.y() + offset
-                rect = QRectF(a.x() - width / 2, y, width, height)
-                p.drawText(rect, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter), text)
+                p.drawStaticText(QPointF(a.x() - width / 2, y), static)
             else:
                 p.save()
                 if self.orientation == "top":  # reads upwards, starting at the axis line
                     p.translate(QPointF(a.x(), p1.y() - offset))
                     p.rotate(-90)
-                    rect = QRectF(0, -height / 2, width, height)
-                    p.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+                    p.drawStaticText(QPointF(0, -height / 2), static)
                 else:  # bottom: reads upwards, ending at the axis line
                     p.translate(QPointF(a.x(), p1.y() + offset))
                     p.rotate(-90)
-                    rect = QRectF(-width, -height / 2, width, height)
-                    p.drawText(rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text)
+                    p.drawStaticText(QPointF(-width, -height / 2), static)
                 p.restore()
+
+
+# What a TokenAxis of names keeps in ``picture`` once its specs are worked out: pyqtgraph
+# resets ``picture`` to None on every change, which is the signal to work them out again.
+_SPECS_CURRENT = QPicture()

@@ -226,3 +226,76 @@ def test_quick_number_axes_draw_what_pyqtgraph_draws(heatmap):
             written += bool(quick[2])
             assert _specs(quick) == _specs(reference)
     assert written >= len(ranges) // 2  # and labels written (the bar's small ranges all have them)
+
+
+def test_a_renamed_token_keeps_the_axis_ticks_and_shows_the_new_name(heatmap, monkeypatch):
+    """Names are drawn from laid-out texts; the ticks are worked out again only when they move."""
+    heatmap.set_matrix(np.full((4, 4), 0.25), "abcd", "abcd")
+    heatmap.grab()
+    left = heatmap._plot.getAxis("left")
+    worked_out = []
+    original = TokenAxis.generateDrawSpecs
+    monkeypatch.setattr(
+        TokenAxis, "generateDrawSpecs", lambda self, p: worked_out.append(self) or original(self, p)
+    )
+    before = heatmap.grab().toImage()
+    heatmap.set_matrix(np.full((4, 4), 0.25), "abcx", "abcx")
+    after = heatmap.grab().toImage()
+    assert left not in worked_out  # same number of names in the same places
+    assert left.drawn_labels() == ["a", "b", "c", "x"]
+    assert before != after  # and the new name is on screen
+    heatmap.set_matrix(np.full((5, 5), 0.2), "abcde", "abcde")
+    heatmap.grab()
+    assert left in worked_out  # five names: new places
+
+
+def test_axis_names_land_where_draw_text_puts_them(heatmap):
+    """Names drawn from cached layouts give the pixels drawText(rect, alignment) gave.
+
+    (Names turned to read upwards may land a fraction of a pixel apart, so this compares
+    names that stay horizontal: few enough keys for the top axis to keep them level.)
+    """
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter
+
+    tokens = ["The", "bank", "of", "money"]
+    heatmap.set_matrix(np.full((4, 4), 1 / 4), tokens, tokens)
+    heatmap.grab()
+    assert not heatmap._plot.getAxis("top").rotated
+    align = Qt.AlignmentFlag
+    for axis in (heatmap._plot.getAxis("left"), heatmap._plot.getAxis("top")):
+        images = []
+        for reference in (False, True):
+            image = QImage(700, 600, QImage.Format.Format_ARGB32_Premultiplied)
+            image.fill(QColor("white"))
+            painter = QPainter(image)
+            painter.setTransform(axis.sceneTransform())
+            if not reference:
+                axis.paint(painter, None, None)
+            else:  # the line, the ticks and the names, each name by drawText in its rectangle
+                (pen, p1, p2), ticks, _ = axis._specs
+                painter.setPen(pen)
+                painter.drawLine(p1, p2)
+                for tick_pen, a, b in ticks:
+                    painter.setPen(tick_pen)
+                    painter.drawLine(a, b)
+                painter.setFont(axis._font)
+                painter.setPen(axis.textPen())
+                metrics = QFontMetricsF(axis._font)
+                height = metrics.height()
+                offset = axis.style["tickTextOffset"][1 if axis.horizontal else 0] + max(
+                    0, axis.style["tickLength"]
+                )
+                for i, text in enumerate(axis.drawn_labels()):
+                    a = ticks[i * axis.step][1]
+                    width = metrics.horizontalAdvance(text) + 2
+                    if axis.orientation == "left":
+                        rect = QRectF(p1.x() - offset - width, a.y() - height / 2, width, height)
+                        painter.drawText(rect, int(align.AlignRight | align.AlignVCenter), text)
+                    else:
+                        rect = QRectF(a.x() - width / 2, p1.y() - offset - height, width, height)
+                        painter.drawText(rect, int(align.AlignHCenter | align.AlignVCenter), text)
+            painter.end()
+            images.append(_pixels(image))
+        assert (images[0] != 255).any()
+        np.testing.assert_array_equal(images[0], images[1])
