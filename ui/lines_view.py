@@ -39,6 +39,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QVBox
 
 from ui import lazy_view, line_raster
 from ui.heatmap import short_label
+from ui.layout_shield import LayoutShield
 from ui.theme import font_scale, scaled_points
 
 # Okabe & Ito's palette, readable with the common colour-vision deficiencies; heads
@@ -391,6 +392,20 @@ class LinesCanvas(QWidget):
             self.sigQueryClicked.emit(hit[1])
 
 
+class _LegendShield(LayoutShield):
+    """A :class:`LayoutShield` that also keeps the legend's new width-for-one-line to itself.
+
+    The legend wraps: what its layout uses is its height at the width it has. Its size
+    hint (the whole legend on one line) changes with every head added or removed, and
+    passing that on laid out the main window and every dock again on each head-slider
+    step, though the legend kept its lines.
+    """
+
+    def _measure(self) -> tuple:
+        hint, *rest = super()._measure()
+        return (None, *rest)
+
+
 class LinesView(QWidget):
     """Header (which heads, legend) above a scrollable :class:`LinesCanvas`."""
 
@@ -422,7 +437,7 @@ class LinesView(QWidget):
         header.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
-        layout.addWidget(self.legend)
+        layout.addWidget(_LegendShield(self.legend))
         layout.addWidget(scroll, 1)
         layout.addWidget(self.note)
         self.mode.currentIndexChanged.connect(self._redraw)

@@ -285,3 +285,47 @@ def test_presentation_mode_enlarges_the_labels(bank_window, open_view, qtbot):
     finally:
         bank_window.presentation.set_active(False)
     assert open_view("lines").canvas._font.pointSize() == normal_font
+
+
+def test_a_legend_that_keeps_its_lines_does_not_lay_the_view_out_again(qtbot):
+    """One head more or less changes the legend's text; while it still wraps to the same
+    number of lines, the view's layout (and so the window's) is left alone. When it
+    needs another line, the layout hears of it."""
+    from app.selection import Selection
+    from app.session import Session
+    from ui.lines_view import LinesView
+
+    session = Session()
+    session.set_sentence("The red car stopped")
+    session.set_heads(8)
+    view = LinesView(session, Selection(session))
+    qtbot.addWidget(view)
+    view.resize(3000, 400)  # the whole legend on one line, for 7 heads as for 8
+    view.show()
+    qtbot.waitExposed(view)
+    for _ in range(3):  # the first layout's requests are handled
+        QApplication.processEvents()
+    requests = []
+    from PySide6.QtCore import QObject
+
+    class Watch(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.LayoutRequest:
+                requests.append(obj)
+            return False
+
+    watch = Watch()
+    view.installEventFilter(watch)
+    session.set_heads(7)
+    for _ in range(3):
+        QApplication.processEvents()
+    assert "7: " in view.legend.text() and "8: " not in view.legend.text()
+    assert requests == []
+    view.resize(200, 400)  # now the legend wraps: a head fewer takes fewer lines
+    for _ in range(3):
+        QApplication.processEvents()
+    requests.clear()
+    session.set_heads(1)
+    for _ in range(3):
+        QApplication.processEvents()
+    assert requests  # the legend shrank: the layout was told
