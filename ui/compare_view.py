@@ -63,6 +63,9 @@ class CompareView(QWidget):
 
     def __init__(self, session, selection, parent=None):
         super().__init__(parent)
+        # Opaque: a label changing inside repaints this view's background, not the dock's
+        # frame and title beneath it (a QDockWidget paint, ~0.3 ms, on most edits).
+        self.setAutoFillBackground(True)
         self._session = session
         self._selection = selection
         self.caption = QLabel(QCoreApplication.translate("compare_view", CAPTION))

@@ -411,6 +411,9 @@ class LinesView(QWidget):
 
     def __init__(self, session, selection, parent=None):
         super().__init__(parent)
+        # Opaque: a label changing inside repaints this view's background, not the dock's
+        # frame and title beneath it (a QDockWidget paint, ~0.3 ms, on most edits).
+        self.setAutoFillBackground(True)
         self._session = session
         self._selection = selection
         self.mode = QComboBox()

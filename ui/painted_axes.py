@@ -24,6 +24,7 @@ AXIS_COLOUR = QColor(150, 150, 150)  # pyqtgraph's default foreground, as the pl
 TICK_LENGTH = 3
 MARGIN = 9  # around the whole picture, as pyqtgraph's layouts left it
 TEXT_OFFSET = 5  # between an axis line and its names
+MIN_ELIDED = 5  # characters (with the ellipsis) a shortened title keeps, or it is left out
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _ABOVE = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)
@@ -162,14 +163,15 @@ def paint_title(painter, text: str, font: QFont, rect: QRectF, *, upwards: bool 
     """An axis title centred in ``rect``; ``upwards`` turns it to read bottom to top.
 
     A title longer than its side is cut short with an ellipsis rather than run into
-    its neighbours (or left out, when not even a letter fits).
+    its neighbours, or left out when fewer than a few letters of it would fit.
     """
     if not text:
         return
     length = rect.height() if upwards else rect.width()
-    text = QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, length)
-    if not text or text == "\u2026":
+    shown = QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, length)
+    if shown != text and len(shown) < MIN_ELIDED:
         return
+    text = shown
     painter.setFont(font)
     painter.setPen(TEXT_COLOUR)
     if not upwards:

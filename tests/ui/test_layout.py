@@ -79,5 +79,5 @@ def test_loading_a_preset_redraws_every_view(bank_window, open_view):
     assert len(open_view("all_heads").cells) == state.n_heads == 4
     assert open_view("lines").canvas.tokens == state.tokens
     assert open_view("outputs").output_plot.rows == list(state.tokens)
-    assert open_view("context").bar_axis.labels() == list(state.tokens)
+    assert open_view("context").picture.labels == list(state.tokens)
     assert open_view("steps").steps.tokens == state.tokens
