@@ -17,7 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from pyqtgraph import Point
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen, QPicture, QStaticText, QTransform
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen, QStaticText, QTransform
 
 from ui.theme import scaled_points
 
@@ -60,8 +60,8 @@ _statics: dict[tuple[str, str], QStaticText] = {}
 def static_text(font: QFont, text: str) -> QStaticText:
     """``text`` laid out once in ``font`` (drawing it again costs no new layout).
 
-    ``drawText(rect, flags, text)`` lays the text out on every call: an axis of names,
-    repainted whenever the heatmap beside it changes, laid out every name each time.
+    ``drawText(rect, flags, text)`` lays the text out on every call: an axis recorded
+    anew for one new name laid out every name again.
     """
     key = (font.key(), text)
     static = _statics.get(key)
@@ -314,7 +314,7 @@ class TokenAxis(pg.AxisItem):
         self._labels: list[str] = []  # before super(): its set-up already resizes the axis
         super().__init__(orientation, **kwargs)
         self._quick = QuickNumbers(self)
-        self._specs = None  # pyqtgraph's line and ticks for the names (see paint)
+        self._specs = None  # pyqtgraph's line and ticks for the names (see generateDrawSpecs)
         self._specs_key_drawn: tuple | None = None
         self._base_size = point_size
         self._font = QFont()
@@ -411,33 +411,22 @@ class TokenAxis(pg.AxisItem):
     def generateDrawSpecs(self, p):
         if not self._labels:
             return self._quick.draw_specs(p)  # numbers, as pyqtgraph draws them, measured once
-        # _draw_names writes the names itself: pyqtgraph measuring every name with
+        # pyqtgraph records the axis into a new picture after any change it knows of (range,
+        # size, ticks, pens, style); a new name at the same place is one. The line and tick
+        # positions, pyqtgraph's own, are worked out again only if what they depend on changed.
+        key = self._specs_key()
+        if key == self._specs_key_drawn and self._specs is not None:
+            return self._specs
+        # drawPicture writes the names itself: pyqtgraph measuring every name with
         # QPainter.boundingRect on each redraw of the axis was wasted (a third of its cost).
         shown = self.style["showValues"]
         self.style["showValues"] = False
         try:
-            return super().generateDrawSpecs(p)
+            self._specs = super().generateDrawSpecs(p)
         finally:
             self.style["showValues"] = shown
-
-    def paint(self, p, opt, widget) -> None:
-        if not self._labels:
-            super().paint(p, opt, widget)  # numbers: pyqtgraph's picture
-            return
-        # Names are drawn straight onto the view from texts laid out once per font (see
-        # static_text). pyqtgraph records the axis into a QPicture whenever anything changed,
-        # laying every name out again: on each new token, the two axes took ~2 ms of an edit.
-        # ``picture`` is None after any change pyqtgraph knows of (range, size, ticks, pens,
-        # style); the line and ticks, pyqtgraph's own, are then worked out again unless
-        # nothing they depend on changed (a new name at the same place).
-        if self.picture is None:
-            key = self._specs_key()
-            if key != self._specs_key_drawn or self._specs is None:
-                self._specs = self.generateDrawSpecs(p)
-                self._specs_key_drawn = key
-            self.picture = _SPECS_CURRENT
-        if self._specs is not None:
-            self.drawPicture(p, *self._specs)
+        self._specs_key_drawn = key
+        return self._specs
 
     def _specs_key(self) -> tuple:
         """What pyqtgraph's line and tick positions depend on, for an axis of names."""
@@ -496,8 +485,3 @@ class TokenAxis(pg.AxisItem):
                     p.rotate(-90)
                     p.drawStaticText(QPointF(-width, -height / 2), static)
                 p.restore()
-
-
-# What a TokenAxis of names keeps in ``picture`` once its specs are worked out: pyqtgraph
-# resets ``picture`` to None on every change, which is the signal to work them out again.
-_SPECS_CURRENT = QPicture()
