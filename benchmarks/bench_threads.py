@@ -74,7 +74,9 @@ def _prange_runner(x, w_q, w_k, w_v, w_o):
     from engine.kernels import mha_fused, pack_qkv
 
     @njit(parallel=True, nogil=True)
-    def split(x, w_q, w_k, w_v, w_o, gate, scale_div, packs, q, k, v, scores, logits, weights, ho, concat, partial):
+    def split(
+        x, w_q, w_k, w_v, w_o, gate, scale_div, packs, q, k, v, scores, logits, weights, ho, concat, partial
+    ):
         h = w_q.shape[0]
         parts = partial.shape[0]
         status = np.zeros(parts, np.int64)
