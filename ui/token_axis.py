@@ -17,7 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from pyqtgraph import Point
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen, QStaticText, QTransform
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen
 
 from ui.theme import scaled_points
 
@@ -52,26 +52,6 @@ def text_widths(font: QFont, texts) -> list[float]:
             width = _widths[key] = metrics.horizontalAdvance(text)
         out.append(width)
     return out
-
-
-_statics: dict[tuple[str, str], QStaticText] = {}
-
-
-def static_text(font: QFont, text: str) -> QStaticText:
-    """``text`` laid out once in ``font`` (drawing it again costs no new layout).
-
-    ``drawText(rect, flags, text)`` lays the text out on every call: an axis recorded
-    anew for one new name laid out every name again.
-    """
-    key = (font.key(), text)
-    static = _statics.get(key)
-    if static is None:
-        if len(_statics) > 8192:
-            _statics.clear()
-        static = _statics[key] = QStaticText(text)
-        static.setTextFormat(Qt.TextFormat.PlainText)
-        static.prepare(QTransform(), font)
-    return static
 
 
 class _MeasuringPainter:
@@ -454,34 +434,36 @@ class TokenAxis(pg.AxisItem):
             p.drawLine(a, b)
         if len(tick_specs) != len(self._labels):
             return  # some ticks are out of range (mid-resize): draw them next time
-        font = self._font
-        p.setFont(font)
+        p.setFont(self._font)
         p.setPen(self.textPen())
-        height = QFontMetricsF(font).height()
+        fm = QFontMetricsF(self._font)
         offset = self.style["tickTextOffset"][1 if self.horizontal else 0] + max(0, self.style["tickLength"])
-        widths = text_widths(font, self._labels)
-        # Each name where drawText(rect, alignment) put it, the rectangle being the name's
-        # width + 2 by the font's height: right-aligned left of the axis line, left-aligned
-        # right of it, centred on its tick above or below, or turned to read upwards.
+        height = fm.height()
+        widths = text_widths(self._font, self._labels)
         for i in range(0, len(self._labels), self.step):
-            static = static_text(font, self._labels[i])
+            text = self._labels[i]
             _, a, _ = tick_specs[i]
-            width = widths[i]
+            width = widths[i] + 2
             if self.orientation == "left":
-                p.drawStaticText(QPointF(p1.x() - offset - width, a.y() - height / 2), static)
+                rect = QRectF(p1.x() - offset - width, a.y() - height / 2, width, height)
+                p.drawText(rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text)
             elif self.orientation == "right":
-                p.drawStaticText(QPointF(p1.x() + offset, a.y() - height / 2), static)
+                rect = QRectF(p1.x() + offset, a.y() - height / 2, width, height)
+                p.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
             elif not self.rotated:
                 y = p1.y() - offset - height if self.orientation == "top" else p1.y() + offset
-                p.drawStaticText(QPointF(a.x() - width / 2, y), static)
+                rect = QRectF(a.x() - width / 2, y, width, height)
+                p.drawText(rect, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter), text)
             else:
                 p.save()
                 if self.orientation == "top":  # reads upwards, starting at the axis line
                     p.translate(QPointF(a.x(), p1.y() - offset))
                     p.rotate(-90)
-                    p.drawStaticText(QPointF(0, -height / 2), static)
+                    rect = QRectF(0, -height / 2, width, height)
+                    p.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
                 else:  # bottom: reads upwards, ending at the axis line
                     p.translate(QPointF(a.x(), p1.y() + offset))
                     p.rotate(-90)
-                    p.drawStaticText(QPointF(-width, -height / 2), static)
+                    rect = QRectF(-width, -height / 2, width, height)
+                    p.drawText(rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text)
                 p.restore()
