@@ -24,8 +24,10 @@ from ui.painted_axes import (
     TEXT_OFFSET,
     TICK_LENGTH,
     NameLayout,
+    draw_text,
     font_of,
     nice_ticks,
+    paint_edges,
     paint_title,
     tick_text,
 )
@@ -231,17 +233,14 @@ class ContextPicture(QWidget):
             painter.setBrush(REPEAT_COLOUR if i in self.repeated else BAR_COLOUR)
             y = bars.top() + (i + 0.5 - BAR_HEIGHT / 2) * row
             painter.drawRect(QRectF(bars.left(), y, max(0.0, float(length)) * scale, BAR_HEIGHT * row))
-        self._paint_axis_lines(
-            painter, bars, n, ticks_across=[bars.left() + v * scale for v, _ in g["bar_ticks"]]
-        )
+        paint_edges(painter, bars, n, ticks_across=[bars.left() + v * scale for v, _ in g["bar_ticks"]])
         g["names"].paint(painter, bars, "left")
-        painter.setFont(g["number_font"])
+        font = g["number_font"]
+        painter.setFont(font)
         painter.setPen(TEXT_COLOUR)
-        height = QFontMetricsF(g["number_font"]).height()
+        y = bars.top() - TEXT_OFFSET - TICK_LENGTH - QFontMetricsF(font).height()
         for v, text in g["bar_ticks"]:
-            x = bars.left() + v * scale
-            box = QRectF(x - 40, bars.top() - TEXT_OFFSET - TICK_LENGTH - height, 80, height)
-            painter.drawText(box, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom), text)
+            draw_text(painter, font, text, bars.left() + v * scale, y, "centre")
         band = QRectF(bars.left(), MARGIN, bars.width(), g["title_h"])
         paint_title(painter, self.bars_title, g["title_font"], band)
 
@@ -261,8 +260,7 @@ class ContextPicture(QWidget):
                 if r < n and c < n:
                     painter.drawRect(QRectF(c, r, 1, 1))
             painter.resetTransform()
-        centres = [matrix.left() + (i + 0.5) * matrix.width() / n for i in range(n)]
-        self._paint_axis_lines(painter, matrix, n, ticks_across=centres)
+        paint_edges(painter, matrix, n, n)
         g["names"].paint(painter, matrix, "left")
         g["columns"].paint(painter, matrix, "top")
         band = QRectF(matrix.left(), MARGIN, matrix.width(), g["title_h"])
@@ -285,22 +283,7 @@ class ContextPicture(QWidget):
             painter.setPen(pen)
             painter.drawLine(QPointF(right, y), QPointF(right + TICK_LENGTH, y))
             painter.setPen(TEXT_COLOUR)
-            box = QRectF(right + TICK_LENGTH + TEXT_OFFSET, y - height / 2, 200, height)
-            painter.drawText(box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
-
-    @staticmethod
-    def _paint_axis_lines(painter, rect: QRectF, rows: int, *, ticks_across) -> None:
-        pen = QPen(AXIS_COLOUR)
-        pen.setCosmetic(True)
-        painter.setPen(pen)
-        x, y = rect.left() - 0.5, rect.top() - 0.5
-        painter.drawLine(QPointF(x, y), QPointF(x, rect.bottom()))
-        painter.drawLine(QPointF(x, y), QPointF(rect.right(), y))
-        for i in range(rows):
-            centre = rect.top() + (i + 0.5) * rect.height() / rows
-            painter.drawLine(QPointF(x - TICK_LENGTH, centre), QPointF(x, centre))
-        for across in ticks_across:
-            painter.drawLine(QPointF(across, y - TICK_LENGTH), QPointF(across, y))
+            draw_text(painter, g["number_font"], text, right + TICK_LENGTH + TEXT_OFFSET, y - height / 2)
 
     # --- the mouse -------------------------------------------------------------------------
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen, QStaticText, QTransform
 
 from ui.theme import scaled_points
 from ui.token_axis import GAP, MIN_POINT_SIZE, text_widths
@@ -24,10 +24,8 @@ AXIS_COLOUR = QColor(150, 150, 150)  # pyqtgraph's default foreground, as the pl
 TICK_LENGTH = 3
 MARGIN = 9  # around the whole picture, as pyqtgraph's layouts left it
 TEXT_OFFSET = 5  # between an axis line and its names
+MAX_STATIC_TEXTS = 2048  # names kept laid out per font
 MIN_ELIDED = 5  # characters (with the ellipsis) a shortened title keeps, or it is left out
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-_ABOVE = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)
 
 
 def font_of(points: float) -> QFont:
@@ -101,7 +99,9 @@ class NameLayout:
         """Write the names of cells spread evenly along ``rect`` (the matrix's edge).
 
         ``side`` is "left" (names end ``TEXT_OFFSET`` px left of the edge) or "top"
-        (names stand ``TEXT_OFFSET`` px above it).
+        (names stand ``TEXT_OFFSET`` px above it). Each name is drawn where
+        ``drawText`` into its box would put it, as a laid-out QStaticText (drawing a
+        string lays it out again on every paint: about eight times the cost).
         """
         n = len(self.labels)
         if not n:
@@ -109,54 +109,77 @@ class NameLayout:
         painter.setFont(self.font)
         painter.setPen(TEXT_COLOUR)
         height = self.metrics.height()
+        statics = _statics(self.font)
         if side == "left":
             cell = rect.height() / n
             right = rect.left() - TEXT_OFFSET
             for i in range(0, n, self.step):
-                width = self.widths[i] + 2
                 centre = rect.top() + (i + 0.5) * cell
-                box = QRectF(right - width, centre - height / 2, width, height)
-                painter.drawText(
-                    box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), self.labels[i]
-                )
+                at = QPointF(right - self.widths[i], centre - height / 2)  # right-aligned, centred
+                painter.drawStaticText(at, _static(statics, self.labels[i], self.font))
             return
         cell = rect.width() / n
         base = rect.top() - TEXT_OFFSET
         for i in range(0, n, self.step):
-            width = self.widths[i] + 2
             centre = rect.left() + (i + 0.5) * cell
-            if not self.rotated:
-                box = QRectF(centre - width / 2, base - height, width, height)
-                painter.drawText(
-                    box, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom), self.labels[i]
-                )
+            static = _static(statics, self.labels[i], self.font)
+            if not self.rotated:  # centred, standing on the line
+                painter.drawStaticText(QPointF(centre - self.widths[i] / 2, base - height), static)
                 continue
             painter.save()  # reads upwards, starting at the axis line
             painter.translate(QPointF(centre, base))
             painter.rotate(-90)
-            box = QRectF(0, -height / 2, width, height)
-            painter.drawText(
-                box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), self.labels[i]
-            )
+            painter.drawStaticText(QPointF(0, -height / 2), static)
             painter.restore()
 
 
-def paint_edges(painter, rect: QRectF, rows: int, cols: int, *, left: bool = True, top: bool = True) -> None:
-    """The grey axis lines along the matrix's left and top edges, with a tick per cell."""
+_static_texts: dict[str, dict[str, QStaticText]] = {}  # font key -> text -> laid out
+
+
+def _statics(font: QFont) -> dict[str, QStaticText]:
+    key = font.key()
+    found = _static_texts.get(key)
+    if found is None or len(found) > MAX_STATIC_TEXTS:
+        if len(_static_texts) > 16:  # fonts seen: a few sizes, more in presentation mode
+            _static_texts.clear()
+        found = _static_texts[key] = {}
+    return found
+
+
+def draw_text(painter, font: QFont, text: str, x: float, y: float, align: str = "left") -> None:
+    """Write ``text`` in ``font`` (set on the painter already) with its top at ``y`` and its
+    left end, centre or right end (``align``) at ``x``, as a laid-out QStaticText."""
+    width = text_widths(font, (text,))[0]
+    x -= {"left": 0.0, "centre": width / 2, "right": width}[align]
+    painter.drawStaticText(QPointF(x, y), _static(_statics(font), text, font))
+
+
+def _static(statics: dict[str, QStaticText], text: str, font: QFont) -> QStaticText:
+    static = statics.get(text)
+    if static is None:
+        static = QStaticText(text)
+        static.setTextFormat(Qt.TextFormat.PlainText)
+        static.prepare(QTransform(), font)
+        statics[text] = static
+    return static
+
+
+def paint_edges(painter, rect: QRectF, rows: int, cols: int = 0, *, ticks_across=None) -> None:
+    """The grey axis lines along the matrix's left and top edges, with a tick per row and
+    per column (or, across the top, at the x positions ``ticks_across``), in one call."""
     pen = QPen(AXIS_COLOUR)
     pen.setCosmetic(True)
     painter.setPen(pen)
     x, y = rect.left() - 0.5, rect.top() - 0.5
-    if left:
-        painter.drawLine(QPointF(x, y), QPointF(x, rect.bottom()))
-        for i in range(rows):
-            centre = rect.top() + (i + 0.5) * rect.height() / rows
-            painter.drawLine(QPointF(x - TICK_LENGTH, centre), QPointF(x, centre))
-    if top:
-        painter.drawLine(QPointF(x, y), QPointF(rect.right(), y))
-        for i in range(cols):
-            centre = rect.left() + (i + 0.5) * rect.width() / cols
-            painter.drawLine(QPointF(centre, y - TICK_LENGTH), QPointF(centre, y))
+    lines = [QLineF(x, y, x, rect.bottom()), QLineF(x, y, rect.right(), y)]
+    if rows:
+        step, top = rect.height() / rows, rect.top()
+        lines += [QLineF(x - TICK_LENGTH, c, x, c) for c in (top + (i + 0.5) * step for i in range(rows))]
+    if ticks_across is None and cols:
+        step, left = rect.width() / cols, rect.left()
+        ticks_across = [left + (i + 0.5) * step for i in range(cols)]
+    lines += [QLineF(c, y - TICK_LENGTH, c, y) for c in ticks_across or ()]
+    painter.drawLines(lines)
 
 
 def paint_title(painter, text: str, font: QFont, rect: QRectF, *, upwards: bool = False) -> None:
@@ -168,7 +191,7 @@ def paint_title(painter, text: str, font: QFont, rect: QRectF, *, upwards: bool 
     if not text:
         return
     length = rect.height() if upwards else rect.width()
-    shown = QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, length)
+    shown = _elided(font, text, length)
     if shown != text and len(shown) < MIN_ELIDED:
         return
     text = shown
@@ -183,6 +206,22 @@ def paint_title(painter, text: str, font: QFont, rect: QRectF, *, upwards: bool 
     turned = QRectF(-rect.height() / 2, -rect.width() / 2, rect.height(), rect.width())
     painter.drawText(turned, int(Qt.AlignmentFlag.AlignCenter), text)
     painter.restore()
+
+
+_elisions: dict[tuple, str] = {}
+
+
+def _elided(font: QFont, text: str, length: float) -> str:
+    """``QFontMetricsF.elidedText`` (ellipsis on the right), worked out once per font, text and room."""
+    key = (font.key(), text, round(length))
+    found = _elisions.get(key)
+    if found is None:
+        if len(_elisions) > 512:
+            _elisions.clear()
+        found = _elisions[key] = QFontMetricsF(font).elidedText(
+            text, Qt.TextElideMode.ElideRight, round(length)
+        )
+    return found
 
 
 def nice_ticks(low: float, high: float, length: float, min_gap: float) -> list[float]:
