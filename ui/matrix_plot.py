@@ -1,69 +1,60 @@
-"""One signed matrix as a plot inside a larger pyqtgraph layout (outputs, similarities).
+"""Signed matrices side by side in one row, painted straight onto a widget (the Outputs view).
 
-Unlike :class:`ui.signed_heatmap.SignedHeatmap` (a whole widget, for editing) this is a
-:class:`pyqtgraph.PlotItem` so that several matrices can stand in one row with their
-rows lined up, the way data flows from one to the next. Same colours: blue negative,
-white 0, red positive, on a scale symmetric around 0.
+:class:`MatrixPlot` holds one titled matrix (values, row and column names, colours);
+:class:`MatrixRow` paints several of them in a row with their rows lined up, the way
+data flows from one to the next, with operators ("→", "×", "=") between. Same
+colours as :class:`ui.signed_heatmap.SignedHeatmap`: blue negative, white 0, red
+positive, on a scale symmetric around 0.
+
+These were pyqtgraph plots in a graphics layout: a scene that made the window paint
+once more on every edit, and axes that measured their names again whenever the
+tokens changed, even while the view was scrolled out of sight.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor, QFont, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsPathItem
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QTransform
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ui.heatmap import ColourImage, short_label
+from ui.painted_axes import MARGIN, TEXT_OFFSET, TICK_LENGTH, NameLayout, font_of, paint_edges
 from ui.signed_heatmap import DIVERGING
-from ui.token_axis import TokenAxis
+from ui.theme import scaled_points
+
+NAME_POINTS = 11
+TITLE_POINTS = 11
+OPERATOR_POINTS = 18
+TITLE_COLOUR = QColor(0x22, 0x22, 0x22)
+OPERATOR_COLOUR = QColor(40, 40, 40)
+MARK_COLOUR = QColor(20, 20, 20)
+SPACING = 8  # between neighbouring items of the row
 
 
-class MatrixPlot(pg.PlotItem):
-    """A titled matrix with named rows (left) and columns (top), drawn row-major."""
+class MatrixPlot:
+    """One titled matrix with named rows (left, if ``show_rows``) and columns (top)."""
 
-    def __init__(self, title: str = "", point_size: int = 11, **kwargs):
-        self.row_axis = TokenAxis("left", point_size)
-        self.column_axis = TokenAxis("top", point_size)
-        # enableMenu=False: the context menus pyqtgraph builds by default (~25 ms a plot) are
-        # switched off below anyway.
-        kwargs.setdefault("enableMenu", False)
-        super().__init__(axisItems={"left": self.row_axis, "top": self.column_axis}, **kwargs)
-        self.setMenuEnabled(False)
-        self.setMouseEnabled(x=False, y=False)
-        self.hideButtons()
-        self.invertY(True)
-        self.showAxis("top")
-        self.hideAxis("bottom")
-        self.name = title
-        if title:
-            self.setTitle(title, size=f"{point_size + 1}pt", bold=True, color="#222")
-        # ARGB32, not pyqtgraph's indexed picture that QPainter converts on every paint.
+    def __init__(self, title: str = ""):
+        self.name = title  # what the hover readout calls it
+        self.title = title  # what is written above it
+        self.show_rows = True
+        self.stretch = 1  # its share of the row's width
         self.image = ColourImage(axisOrder="row-major")
         self.image.setColorMap(DIVERGING)
-        self.addItem(self.image)
-        self._lines = QGraphicsPathItem()
-        pen = QPen(QColor(20, 20, 20), 3)
-        pen.setCosmetic(True)
-        self._lines.setPen(pen)
-        self._lines.setZValue(10)
-        self.addItem(self._lines)
-        font = QFont()
-        font.setPointSize(point_size)
-        for axis in (self.row_axis, self.column_axis):
-            axis.label.setFont(font)
-            axis.setTextPen(pg.mkPen(30, 30, 30))
-            axis.setPen(pg.mkPen(90, 90, 90))
         self.values = np.zeros((0, 0))
         self.rows: list[str] = []
         self.columns: list[str] = []
         self.limit = 1.0
+        self.marks: list[float] = []  # column boundaries drawn as thick lines
 
-    def set_matrix(self, values, rows, columns, *, limit: float | None = None) -> None:
-        """Show ``values``; colours run from -limit to +limit (default: the largest |value|)."""
+    def set_matrix(self, values, rows, columns, *, limit: float | None = None) -> bool:
+        """Show ``values``; colours run from -limit to +limit (default: the largest |value|).
+
+        Returns whether anything changed (and so needs painting).
+        """
         values = np.asarray(values, dtype=float)
         rows, columns = [str(r) for r in rows], [str(c) for c in columns]
-        n_rows, n_cols = values.shape
         peak = float(np.abs(values).max()) if values.size else 0.0
         limit = limit if limit is not None else max(peak, 1e-9)
         if (
@@ -71,37 +62,209 @@ class MatrixPlot(pg.PlotItem):
             and (rows, columns) == (self.rows, self.columns)
             and np.array_equal(values, self.values)
         ):
-            return  # unchanged: nothing to repaint
-        self.values = values
-        self.rows, self.columns = rows, columns
-        self.limit = limit
+            return False
+        self.values, self.rows, self.columns, self.limit = values, rows, columns, limit
         self.image.setImage(values, autoLevels=False, levels=(-self.limit, self.limit))
-        self.image.setRect(QRectF(0, 0, n_cols, n_rows))
-        self.setRange(xRange=(0, n_cols), yRange=(0, n_rows), padding=0)
-        self.row_axis.set_labels([short_label(r) for r in self.rows])
-        self.column_axis.set_labels([short_label(c) for c in self.columns])
+        return True
 
     def mark_columns(self, positions) -> None:
         """Draw thick vertical lines at these column boundaries (e.g. between heads)."""
-        path = QPainterPath()
-        n_rows = self.values.shape[0]
-        for x in positions:
-            path.moveTo(float(x), 0.0)
-            path.lineTo(float(x), float(n_rows))
-        self._lines.setPath(path)
-
-    def cell_at(self, scene_pos) -> tuple[int, int]:
-        """(row, column) under a scene position, or (-1, -1) outside the matrix."""
-        if not self.vb.sceneBoundingRect().contains(scene_pos):
-            return -1, -1
-        point = self.vb.mapSceneToView(scene_pos)
-        r, c = int(np.floor(point.y())), int(np.floor(point.x()))
-        if 0 <= r < self.values.shape[0] and 0 <= c < self.values.shape[1]:
-            return r, c
-        return -1, -1
+        self.marks = [float(x) for x in positions]
 
     def describe(self, row: int, col: int) -> str:
         value = self.values[row, col]
-        return self.tr("{matrix}: row '{row}', column '{column}' = {value}").format(
-            matrix=self.name, row=self.rows[row], column=self.columns[col], value=f"{value:.2f}"
+        return QCoreApplication.translate(
+            "MatrixPlot", "{matrix}: row '{row}', column '{column}' = {value}"
+        ).format(matrix=self.name, row=self.rows[row], column=self.columns[col], value=f"{value:.2f}")
+
+
+class MatrixRow(QWidget):
+    """Paints :class:`MatrixPlot` s and operators left to right, every matrix as tall as the others.
+
+    Signals
+    -------
+    sigHovered(int, int, int)
+        (index of the plot in :attr:`plots`, row, column) of the cell under the mouse,
+        or (-1, -1, -1) off every matrix.
+    """
+
+    sigHovered = Signal(int, int, int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paints every pixel itself
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMouseTracking(True)
+        self.items: list[MatrixPlot | str] = []  # plots, and operators as text
+        self._hovered = (-1, -1, -1)
+        self._key = None
+        self._geometry = None
+
+    # The size the pyqtgraph layout asked for, so the dock lays out as before.
+    def sizeHint(self) -> QSize:
+        return QSize(600, 480)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(68, 68)
+
+    @property
+    def plots(self) -> list[MatrixPlot]:
+        return [item for item in self.items if isinstance(item, MatrixPlot)]
+
+    def set_items(self, items) -> None:
+        self.items = list(items)
+        self._key = None
+        self.update()
+
+    def changed(self) -> None:
+        """Something the plots show changed: lay out (if need be) and paint again."""
+        self._key = None
+        self.update()
+
+    # --- geometry ------------------------------------------------------------------------
+
+    def _layout(self) -> list[tuple]:
+        """(item, rectangle, row names, column names) per item; operators get (text, rect, None, None)."""
+        plots = self.plots
+        key = (
+            self.width(),
+            self.height(),
+            scaled_points(100),
+            tuple((p.title, p.show_rows, p.stretch, tuple(p.rows), tuple(p.columns)) for p in plots),
+            tuple(i for i in self.items if isinstance(i, str)),
         )
+        if key == self._key:
+            return self._geometry
+        title_h = QFontMetricsF(font_of(TITLE_POINTS)).height() if any(p.title for p in plots) else 0.0
+        operator_font = font_of(OPERATOR_POINTS)
+        operator_w = {
+            t: QFontMetricsF(operator_font).horizontalAdvance(t) for t in self.items if isinstance(t, str)
+        }
+        width, height = float(self.width()), float(self.height())
+        guess_h = max(height - 2 * MARGIN - title_h - 40, 1.0)
+        rows = {
+            id(p): NameLayout([short_label(r) for r in p.rows], guess_h, NAME_POINTS, horizontal=False)
+            for p in plots
+        }
+        left = {
+            id(p): (rows[id(p)].extent + TEXT_OFFSET + TICK_LENGTH) if p.show_rows and p.rows else 0.0
+            for p in plots
+        }
+        fixed = sum(operator_w.values()) + sum(left.values()) + SPACING * max(len(self.items) - 1, 0)
+        free = max(width - 2 * MARGIN - fixed, 0.0)
+        total_stretch = sum(max(p.stretch, 0) for p in plots) or 1
+        widths = {id(p): free * max(p.stretch, 0) / total_stretch for p in plots}
+        columns = {
+            id(p): NameLayout(
+                [short_label(c) for c in p.columns], max(widths[id(p)], 1.0), NAME_POINTS, horizontal=True
+            )
+            for p in plots
+        }
+        # Every matrix starts as low as the deepest column names need, so rows line up.
+        names_h = max((c.extent for c in columns.values()), default=0) + TEXT_OFFSET + TICK_LENGTH
+        top = MARGIN + title_h + names_h
+        matrix_h = height - MARGIN - top
+        x = MARGIN
+        out = []
+        for item in self.items:
+            if isinstance(item, str):
+                out.append((item, QRectF(x, top, operator_w[item], matrix_h), None, None))
+                x += operator_w[item] + SPACING
+                continue
+            x += left[id(item)]
+            rect = QRectF(x, top, widths[id(item)], matrix_h)
+            names = (
+                NameLayout(
+                    [short_label(r) for r in item.rows], max(matrix_h, 1.0), NAME_POINTS, horizontal=False
+                )
+                if item.show_rows
+                else None
+            )
+            out.append((item, rect, names, columns[id(item)]))
+            x += widths[id(item)] + SPACING
+        self._key, self._geometry = key, out
+        return out
+
+    def matrix_rect(self, plot: MatrixPlot) -> QRectF:
+        """Where ``plot``'s matrix is painted, in the widget's pixels (empty if it is not shown)."""
+        for item, rect, _, _ in self._layout():
+            if item is plot:
+                return QRectF(rect)
+        return QRectF()
+
+    def cell_at(self, pos) -> tuple[int, int, int]:
+        """(plot index, row, column) of the cell at a widget point, or (-1, -1, -1)."""
+        plots = self.plots
+        for item, rect, _, _ in self._layout():
+            if isinstance(item, str) or not rect.contains(pos) or not item.values.size:
+                continue
+            n_rows, n_cols = item.values.shape
+            r = min(int((pos.y() - rect.top()) * n_rows / rect.height()), n_rows - 1)
+            c = min(int((pos.x() - rect.left()) * n_cols / rect.width()), n_cols - 1)
+            return plots.index(item), r, c
+        return -1, -1, -1
+
+    # --- painting ------------------------------------------------------------------------
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        try:
+            painter.fillRect(event.rect(), Qt.GlobalColor.white)  # plots are white in every theme
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+            title_font = font_of(TITLE_POINTS)
+            title_font.setBold(True)
+            title_h = QFontMetricsF(title_font).height()
+            for item, rect, rows, columns in self._layout():
+                if rect.width() < 1 or rect.height() < 1:
+                    continue
+                if isinstance(item, str):
+                    painter.setFont(font_of(OPERATOR_POINTS))
+                    painter.setPen(OPERATOR_COLOUR)
+                    painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), item)
+                    continue
+                self._paint_plot(painter, item, rect, rows, columns)
+                if item.title:
+                    painter.setFont(title_font)
+                    painter.setPen(TITLE_COLOUR)
+                    band = QRectF(rect.left() - 40, MARGIN, rect.width() + 80, title_h)
+                    painter.drawText(band, int(Qt.AlignmentFlag.AlignCenter), item.title)
+        finally:
+            painter.end()
+
+    @staticmethod
+    def _paint_plot(painter, plot: MatrixPlot, rect: QRectF, rows, columns) -> None:
+        if not plot.values.size:
+            return
+        n_rows, n_cols = plot.values.shape
+        cells = QTransform(rect.width() / n_cols, 0, 0, rect.height() / n_rows, rect.left(), rect.top())
+        if plot.image.qimage is None or plot.image._renderRequired:  # set by setImage
+            plot.image.render()
+        if plot.image.qimage is not None:
+            painter.setTransform(cells)
+            painter.drawImage(QRectF(0, 0, n_cols, n_rows), plot.image.qimage)
+            if plot.marks:
+                pen = QPen(MARK_COLOUR, 3)
+                pen.setCosmetic(True)
+                painter.setPen(pen)
+                for x in plot.marks:
+                    painter.drawLine(QPointF(x, 0.0), QPointF(x, float(n_rows)))
+            painter.resetTransform()
+        paint_edges(painter, rect, n_rows if rows is not None else 0, n_cols)
+        if rows is not None:
+            rows.paint(painter, rect, "left")
+        columns.paint(painter, rect, "top")
+
+    # --- the mouse -------------------------------------------------------------------------
+
+    def mouseMoveEvent(self, event) -> None:
+        hit = self.cell_at(event.position())
+        if hit != self._hovered:
+            self._hovered = hit
+            self.sigHovered.emit(*hit)
+        super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event) -> None:
+        if self._hovered != (-1, -1, -1):
+            self._hovered = (-1, -1, -1)
+            self.sigHovered.emit(-1, -1, -1)
+        super().leaveEvent(event)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtCore import QPoint
 
 from ui.outputs_view import MAX_SEPARATE_HEADS, concat_labels
 
@@ -38,9 +39,7 @@ def test_tokens_on_rows_and_features_on_the_outputs_columns(bank_window, open_vi
 def test_head_boundaries_are_marked_in_the_concatenation(bank_window, open_view):
     """A thick line separates head 1's columns from head 2's, at column d_k."""
     outputs = open_view("outputs")
-    path = outputs.concat_plot._lines.path()
-    assert path.elementCount() == 2
-    assert path.elementAt(0).x == bank_window.session.state.d_k
+    assert outputs.concat_plot.marks == [bank_window.session.state.d_k]
 
 
 def test_colours_are_centred_on_zero(bank_window, open_view):
@@ -67,3 +66,41 @@ def test_hover_reads_a_cell(bank_window, open_view):
     text = outputs.output_plot.describe(4, 0)
     value = bank_window.session.result.output[4, 0]
     assert text == f"Output: row 'bank', column 'finance' = {value:.2f}"
+
+
+def test_each_cell_is_painted_in_its_colour_and_hover_reads_it(bank_window, open_view, qtbot):
+    """Cell (r, c) of the output is painted r rows down, c columns across in its value's
+    colour (red positive, blue negative, white 0); the mouse over it reads it out."""
+    from PySide6.QtGui import QColor
+
+    from ui.signed_heatmap import DIVERGING
+
+    outputs = open_view("outputs")
+    qtbot.wait(20)
+    row = outputs.graphics
+    plot = outputs.output_plot
+    rect = row.matrix_rect(plot)
+    n_rows, n_cols = plot.values.shape
+    image = row.grab().toImage()
+    for r, c in ((0, 0), (4, 0), (4, 13), (12, 15)):
+        x = rect.left() + (c + 0.5) * rect.width() / n_cols
+        y = rect.top() + (r + 0.5) * rect.height() / n_rows
+        want = QColor(*DIVERGING.map(0.5 + 0.5 * plot.values[r, c] / plot.limit, mode="byte")[:3])
+        got = image.pixelColor(round(x), round(y))
+        assert max(abs(got.red() - want.red()), abs(got.blue() - want.blue())) <= 12, (r, c)
+    qtbot.mouseMove(
+        row,
+        rect.topLeft().toPoint()
+        + QPoint(int(rect.width() / n_cols * 0.5), int(rect.height() / n_rows * 4.5)),
+    )
+    assert outputs.readout.text() == plot.describe(4, 0)
+
+
+def test_a_tiny_view_paints_without_error(bank_window, open_view):
+    """Squeezed to almost nothing, the row of matrices paints and reads nothing."""
+    from PySide6.QtCore import QPointF
+
+    row = open_view("outputs").graphics
+    row.resize(20, 15)
+    row.grab()
+    assert row.cell_at(QPointF(5, 5)) == (-1, -1, -1)
