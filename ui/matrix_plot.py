@@ -214,8 +214,15 @@ class MatrixRow(QWidget):
             title_font = font_of(TITLE_POINTS)
             title_font.setBold(True)
             title_h = QFontMetricsF(title_font).height()
+            shown = QRectF(event.rect())
             for item, rect, rows, columns in self._layout():
                 if rect.width() < 1 or rect.height() < 1:
+                    continue
+                # Only what is being painted (a dock often shows a corner of the row): a
+                # matrix with its names left of it and its title (40 px wider each side).
+                names = rows.extent + TEXT_OFFSET + TICK_LENGTH if isinstance(rows, NameLayout) else 0
+                reach = QRectF(rect.left() - names - 40, 0, rect.width() + names + 80, self.height())
+                if not shown.intersects(reach):
                     continue
                 if isinstance(item, str):
                     painter.setFont(font_of(OPERATOR_POINTS))
