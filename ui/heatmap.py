@@ -12,7 +12,7 @@ import pyqtgraph as pg
 import pyqtgraph.functions as fn
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem
 
 from ui.cell_texts import CellTexts
 from ui.token_axis import TokenAxis, quicken_number_axis
@@ -190,6 +190,13 @@ class AttentionHeatmap(pg.GraphicsLayoutWidget):
         self.scene().sigMouseClicked.connect(self._on_click)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._apply_font_size(font_size)
+        # The axis titles ("Key (looked at)", the turned "Query (looking)") are rich-text
+        # items laid out again each time the heatmap beside them repaints, which is every
+        # edit: kept as pictures of themselves instead (the same pixels), redrawn only when
+        # their text or font changes. Not the colour bar's "weight": it sits between pixels,
+        # and a picture of it would be drawn a fraction of a pixel away.
+        for axis in (self._plot.getAxis("left"), self._plot.getAxis("top")):
+            axis.label.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     # --- what tests and other views read -------------------------------------------
 

@@ -303,3 +303,16 @@ def test_axis_names_land_where_draw_text_puts_them(heatmap):
             images.append(_pixels(image))
         assert (images[0] != 255).any()
         np.testing.assert_array_equal(images[0], images[1])
+
+
+def test_axis_titles_kept_as_pictures_draw_the_same_pixels(heatmap):
+    """The titles are cached as pictures (not laid out on every edit) without moving a pixel."""
+    from PySide6.QtWidgets import QGraphicsItem
+
+    heatmap.set_matrix(np.full((5, 5), 0.2), "abcde", "abcde")
+    titles = [heatmap._plot.getAxis(side).label for side in ("top", "left")]
+    assert all(t.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache for t in titles)
+    cached = _pixels(heatmap.grab().toImage())
+    for title in titles:
+        title.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    np.testing.assert_array_equal(cached, _pixels(heatmap.grab().toImage()))
