@@ -151,6 +151,24 @@ def test_token_editor_edits_inserts_deletes_and_follows_undo(session, selection,
     assert editor.count.text() == "13 / 64 tokens"
 
 
+def test_chips_are_kept_unless_their_token_changes(session, selection, qtbot):
+    """A matrix edit leaves every chip as it was; a token edit (or its undo) rewrites only
+    that chip's text; the chips always read as the session's tokens."""
+    editor = TokenEditor(session, selection)
+    qtbot.addWidget(editor)
+    chips = [editor.list.item(i) for i in range(editor.list.count())]
+    session.set_cell("w_q", 0, 0, 0, 1.5)
+    assert [editor.list.item(i) for i in range(editor.list.count())] == chips
+    tokens = list(session.state.tokens)
+    tokens[2] = "into"
+    session.set_tokens(tokens)
+    assert editor.tokens() == tokens and editor.list.item(2) is chips[2]
+    session.undo_stack.undo()
+    assert editor.tokens() == list(session.state.tokens) and editor.tokens()[2] == "to"
+    session.set_tokens(tokens[:5])
+    assert editor.tokens() == tokens[:5]
+
+
 def test_empty_token_is_refused(session, selection, qtbot):
     """Clearing a chip's text shows a message and keeps the token."""
     editor = TokenEditor(session, selection)
