@@ -19,7 +19,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ui.heatmap import ColourImage, short_label
-from ui.painted_axes import MARGIN, TEXT_OFFSET, TICK_LENGTH, NameLayout, font_of, paint_edges
+from ui.painted_axes import MARGIN, TEXT_OFFSET, TICK_LENGTH, NameLayout, font_of, paint_edges, paint_title
 from ui.signed_heatmap import DIVERGING
 from ui.theme import scaled_points
 
@@ -230,11 +230,10 @@ class MatrixRow(QWidget):
                     painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), item)
                     continue
                 self._paint_plot(painter, item, rect, rows, columns)
-                if item.title:
-                    painter.setFont(title_font)
-                    painter.setPen(TITLE_COLOUR)
-                    band = QRectF(rect.left() - 40, MARGIN, rect.width() + 80, title_h)
-                    painter.drawText(band, int(Qt.AlignmentFlag.AlignCenter), item.title)
+                if item.title:  # over its matrix and names, cut short rather than run into the next
+                    names = rows.extent + TEXT_OFFSET + TICK_LENGTH if isinstance(rows, NameLayout) else 0
+                    band = QRectF(rect.left() - names, MARGIN, rect.width() + names + SPACING, title_h)
+                    paint_title(painter, item.title, title_font, band, colour=TITLE_COLOUR)
         finally:
             painter.end()
 

@@ -182,7 +182,9 @@ def paint_edges(painter, rect: QRectF, rows: int, cols: int = 0, *, ticks_across
     painter.drawLines(lines)
 
 
-def paint_title(painter, text: str, font: QFont, rect: QRectF, *, upwards: bool = False) -> None:
+def paint_title(
+    painter, text: str, font: QFont, rect: QRectF, *, upwards: bool = False, colour: QColor = TEXT_COLOUR
+) -> None:
     """An axis title centred in ``rect``; ``upwards`` turns it to read bottom to top.
 
     A title longer than its side is cut short with an ellipsis rather than run into
@@ -196,7 +198,7 @@ def paint_title(painter, text: str, font: QFont, rect: QRectF, *, upwards: bool 
         return
     text = shown
     painter.setFont(font)
-    painter.setPen(TEXT_COLOUR)
+    painter.setPen(colour)
     if not upwards:
         painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
         return

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 from ui.cell_texts import CellTexts
 from ui.heatmap import ColourImage
 from ui.painted_axes import MARGIN, TEXT_OFFSET, NameLayout, font_of, paint_edges, paint_title
-from ui.theme import scaled_points
+from ui.theme import font_scale, scaled_points
 
 DIVERGING = pg.ColorMap([0.0, 0.5, 1.0], [(33, 102, 172), (247, 247, 247), (178, 24, 43)])
 MAX_ANNOTATED_CELLS = 400
@@ -132,7 +132,9 @@ class SignedHeatmap(QWidget):
         w, h = matrix.width(), matrix.height()
         if w <= 0 or h <= 0:  # not laid out yet: assume the numbers fit
             return True
-        return w / max(n_cols, 1) >= MIN_CELL_FOR_NUMBER[0] and h / max(n_rows, 1) >= MIN_CELL_FOR_NUMBER[1]
+        # The numbers grow with the presentation font; so does the room they need.
+        need_w, need_h = (side * font_scale() for side in MIN_CELL_FOR_NUMBER)
+        return w / max(n_cols, 1) >= need_w and h / max(n_rows, 1) >= need_h
 
     def _draw_numbers(self) -> None:
         """Hand the numbers to the painting item; whether they fit is decided as it paints."""
@@ -225,7 +227,8 @@ class SignedHeatmap(QWidget):
                 painter.resetTransform()
             paint_edges(painter, rect, n_rows, n_cols)
             painter.setTransform(cells)
-            self._numbers.paint(painter, None)
+            if self._cells_fit_numbers():
+                self._numbers.paint(painter, None)
             r, c = self._selected
             if r >= 0:
                 pen = QPen(QColor(0, 0, 0), 3)

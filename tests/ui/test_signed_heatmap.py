@@ -95,3 +95,21 @@ def test_bad_input_paints_without_error(heatmap):
     heatmap.resize(40, 30)
     heatmap.grab()
     assert heatmap.cell_at(QPointF(1, 1)) is None
+
+
+def test_numbers_need_room_for_their_presentation_size(heatmap):
+    """At twice the font size a cell needs twice the room before its number is written."""
+    heatmap.set_matrix(np.full((8, 8), 0.5), [str(i) for i in range(8)], [str(i) for i in range(8)])
+    heatmap.resize(420, 320)
+    heatmap.grab()
+    rect = heatmap.matrix_rect()
+    cell_w, cell_h = rect.width() / 8, rect.height() / 8
+    assert cell_w >= 26 and cell_h >= 13 and (cell_w < 52 or cell_h < 26)  # fits 1x, not 2x
+    assert len(heatmap.cell_texts()) == 64
+    before = theme.font_scale()
+    theme._scale["font"] = 2.0
+    try:
+        heatmap.grab()
+        assert heatmap.cell_texts() == []
+    finally:
+        theme._scale["font"] = before
