@@ -144,32 +144,35 @@ class CellTexts(QGraphicsItem):
         painter.save()
         painter.resetTransform()  # draw in screen pixels so the text keeps its size
         painter.setFont(font)
-        pens = (self._light, DARK)
-        current = None
-        for idx, text in enumerate(self._texts):
-            dark = self._dark[idx]
-            if dark is not current:  # one pen change per run of cells, not per cell
-                painter.setPen(pens[dark])
-                current = dark
-            r, c = divmod(idx, n_cols)
-            if columns is None:
-                rect = transform.mapRect(QRectF(c, r, 1, 1))
-                x, y, w, h = rect.x(), rect.y(), rect.width(), rect.height()
-            else:
-                x, w = columns[c]
-                y, h = rows[r]
-            entry = statics.get(text) or self._lay_out(statics, text, font)
-            static, width = entry
+        # Light numbers, then dark ones: one pen change per paint, not one per run of cells.
+        # Each number stays inside its own cell (clipped there when it is too wide), so the
+        # order they are drawn in changes no pixel.
+        placed: tuple[list, list] = ([], [])
+        texts, darks = self._texts, self._dark
+        if columns is None:
+            cells = (transform.mapRect(QRectF(c, r, 1, 1)) for r in range(n_rows) for c in range(n_cols))
+            edges = ((q.x(), q.y(), q.width(), q.height()) for q in cells)
+        else:
+            edges = ((x, y, w, h) for y, h in rows for x, w in columns)
+        for text, dark, (x, y, w, h) in zip(texts, darks, edges, strict=False):
+            static, width = statics.get(text) or self._lay_out(statics, text, font)
             # Where drawText(QRectF(x, y, w, h), AlignCenter) puts it, clipped to the cell as
             # drawText clips (only a number wider or taller than its cell needs the clip).
             at = QPointF(x + (w - width) / 2, y + (h - height) / 2)
-            if width > w or height > h:
-                painter.save()
-                painter.setClipRect(QRectF(x, y, w, h), Qt.ClipOperation.IntersectClip)
-                painter.drawStaticText(at, static)
-                painter.restore()
-            else:
-                painter.drawStaticText(at, static)
+            placed[dark].append((at, static, QRectF(x, y, w, h) if width > w or height > h else None))
+        draw = painter.drawStaticText
+        for pen, cells_placed in zip((self._light, DARK), placed, strict=True):
+            if not cells_placed:
+                continue
+            painter.setPen(pen)
+            for at, static, clip in cells_placed:
+                if clip is None:
+                    draw(at, static)
+                else:
+                    painter.save()
+                    painter.setClipRect(clip, Qt.ClipOperation.IntersectClip)
+                    draw(at, static)
+                    painter.restore()
         painter.restore()
 
     @staticmethod
