@@ -96,22 +96,36 @@ class ColourImage(pg.ImageItem):
                 self.qimage = self.qimage.convertToFormat(QImage.Format.Format_ARGB32)
             return
         # As pyqtgraph's _rescale_and_lookup_float: index = (value - low) * n / (high - low),
-        # in float32 for float32 data, clipped to the table and truncated.
+        # in float32 for float32 data, clipped to the table and truncated. Each step is a
+        # plain ufunc call into one buffer: at 16 x 16 (every head, every edit) NumPy's
+        # per-call overhead was most of the cost.
         low, high = float(levels[0]), float(levels[1])
         span = (high - low) or 1.0
         n_colours = lut.shape[0]
         scaled = image.astype(np.float32 if np.can_cast(image.dtype, np.float32) else np.float64)
         scaled -= low
         scaled *= float(n_colours / span)
-        index = np.clip(scaled, 0, n_colours - 1).astype(np.intp)
-        lut32 = lut.astype(np.uint32)
-        alpha = lut32[:, 3] if lut.shape[1] == 4 else np.uint32(255)
-        argb = (alpha << 24) | (lut32[:, 0] << 16) | (lut32[:, 1] << 8) | lut32[:, 2]
-        pixels = np.ascontiguousarray(argb[index])
+        np.maximum(scaled, 0, out=scaled)  # np.clip(scaled, 0, n - 1): no NaN gets here
+        np.minimum(scaled, n_colours - 1, out=scaled)
+        pixels = self._argb_table(lut).take(scaled.astype(np.intp))
         self.qimage = fn.ndarray_to_qimage(pixels, QImage.Format.Format_ARGB32)
         self._processingBuffer = self._displayBuffer = None
         self._renderRequired = False
         self._unrenderable = False
+
+    _argb_for: tuple[tuple, np.ndarray] | None = None  # (colour table's shape and bytes, its ARGB32 words)
+
+    def _argb_table(self, lut: np.ndarray) -> np.ndarray:
+        """The colour table as 32-bit ARGB words, worked out once per table."""
+        key = (lut.shape, lut.tobytes())  # a kilobyte: cheaper to compare than np.array_equal
+        found = self._argb_for
+        if found is not None and found[0] == key:
+            return found[1]
+        lut32 = lut.astype(np.uint32)
+        alpha = lut32[:, 3] if lut.shape[1] == 4 else np.uint32(255)
+        argb = (alpha << 24) | (lut32[:, 0] << 16) | (lut32[:, 1] << 8) | lut32[:, 2]
+        self._argb_for = (key, argb)
+        return argb
 
 
 class AttentionHeatmap(pg.GraphicsLayoutWidget):

@@ -316,3 +316,20 @@ def test_axis_titles_kept_as_pictures_draw_the_same_pixels(heatmap):
     for title in titles:
         title.setCacheMode(QGraphicsItem.CacheMode.NoCache)
     np.testing.assert_array_equal(cached, _pixels(heatmap.grab().toImage()))
+
+
+def test_colour_image_follows_a_new_colour_map(qapp):
+    """The colour table worked out once is worked out again when the colour map changes."""
+    import pyqtgraph as pg
+
+    from ui.heatmap import ColourImage
+
+    data = np.linspace(0, 1, 48).reshape(6, 8)
+    ours = ColourImage(axisOrder="row-major")
+    for name in ("viridis", "magma", "viridis", "grey"):
+        theirs = pg.ImageItem(axisOrder="row-major")
+        for item in (theirs, ours):
+            item.setColorMap(colour_map(name))
+            item.setImage(data, levels=(0.0, 1.0))
+            item.render()
+        np.testing.assert_array_equal(_pixels(ours.qimage), _pixels(theirs.qimage))
