@@ -185,6 +185,30 @@ class MatrixRow(QWidget):
         self._key, self._geometry = key, out
         return out
 
+    @staticmethod
+    def _title_bands(layout, font) -> dict[int, tuple[float, float, float]]:
+        """Per plot (by id): the x range its title may use and the title's centre.
+
+        A title is centred over its plot (names included). Where two neighbours' titles
+        would overlap, the room between their centres is shared in proportion to their
+        widths; otherwise each may reach halfway across the gap between them.
+        """
+        metrics = QFontMetricsF(font)
+        titles = []
+        for item, rect, rows, _ in layout:
+            if not isinstance(item, str):
+                names = rows.extent + TEXT_OFFSET + TICK_LENGTH if isinstance(rows, NameLayout) else 0
+                width = metrics.horizontalAdvance(item.title) + 2 if item.title else 0.0
+                titles.append((item, (rect.left() - names + rect.right()) / 2, width))
+        bounds = []
+        for (_, c_a, w_a), (_, c_b, w_b) in zip(titles, titles[1:], strict=False):
+            if c_a + w_a / 2 <= c_b - w_b / 2:  # no overlap: meet halfway across the gap
+                bounds.append(((c_a + w_a / 2) + (c_b - w_b / 2)) / 2)
+            else:
+                bounds.append(c_a + (c_b - c_a) * w_a / max(w_a + w_b, 1e-9))
+        edges = [float("-inf"), *bounds, float("inf")]
+        return {id(item): (edges[k], edges[k + 1], centre) for k, (item, centre, _) in enumerate(titles)}
+
     def matrix_rect(self, plot: MatrixPlot) -> QRectF:
         """Where ``plot``'s matrix is painted, in the widget's pixels (empty if it is not shown)."""
         for item, rect, _, _ in self._layout():
@@ -215,24 +239,32 @@ class MatrixRow(QWidget):
             title_font.setBold(True)
             title_h = QFontMetricsF(title_font).height()
             shown = QRectF(event.rect())
-            for item, rect, rows, columns in self._layout():
+            layout = self._layout()
+            bands = self._title_bands(layout, title_font)
+            for item, rect, rows, columns in layout:
                 if rect.width() < 1 or rect.height() < 1:
-                    continue
-                # Only what is being painted (a dock often shows a corner of the row): a
-                # matrix with its names left of it and its title (40 px wider each side).
-                names = rows.extent + TEXT_OFFSET + TICK_LENGTH if isinstance(rows, NameLayout) else 0
-                reach = QRectF(rect.left() - names - 40, 0, rect.width() + names + 80, self.height())
-                if not shown.intersects(reach):
                     continue
                 if isinstance(item, str):
                     painter.setFont(font_of(OPERATOR_POINTS))
                     painter.setPen(OPERATOR_COLOUR)
                     painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), item)
                     continue
+                # Only what is being painted (a dock often shows a corner of the row): a
+                # matrix with its names and title.
+                left, right, centre = bands[id(item)]
+                left, right = max(left, 0.0), min(right, float(self.width()))
+                names = rows.extent + TEXT_OFFSET + TICK_LENGTH if isinstance(rows, NameLayout) else 0
+                reach = QRectF(
+                    QPointF(min(left, rect.left() - names), 0),
+                    QPointF(max(right, rect.right()), self.height()),
+                )
+                if not shown.intersects(reach):
+                    continue
                 self._paint_plot(painter, item, rect, rows, columns)
-                if item.title:  # over its matrix and names, cut short rather than run into the next
-                    names = rows.extent + TEXT_OFFSET + TICK_LENGTH if isinstance(rows, NameLayout) else 0
-                    band = QRectF(rect.left() - names, MARGIN, rect.width() + names + SPACING, title_h)
+                if item.title and right > left:  # centred, kept in its room, cut short if need be
+                    width = min(QFontMetricsF(title_font).horizontalAdvance(item.title) + 2, right - left)
+                    x = min(max(centre - width / 2, left), right - width)
+                    band = QRectF(x, MARGIN, width, title_h)
                     paint_title(painter, item.title, title_font, band, colour=TITLE_COLOUR)
         finally:
             painter.end()

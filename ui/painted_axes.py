@@ -13,8 +13,18 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen, QStaticText, QTransform
+from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPaintEngine,
+    QPainter,
+    QPen,
+    QStaticText,
+    QTransform,
+)
 
 from ui.theme import scaled_points
 from ui.token_axis import GAP, MIN_POINT_SIZE, text_widths
@@ -91,6 +101,7 @@ class NameLayout:
         self.widths = text_widths(font, self.labels) if self.labels else []
         across = max(self.widths, default=0.0) if (rotated or not horizontal) else self.metrics.height()
         self.extent = math.ceil(across) if n else 0  # pixels the names need across the axis
+        self._pictures: dict[tuple, tuple] = {}  # where -> (top left, image) of the names written (see paint)
 
     def drawn(self) -> list[str]:
         return self.labels[:: self.step]
@@ -99,13 +110,59 @@ class NameLayout:
         """Write the names of cells spread evenly along ``rect`` (the matrix's edge).
 
         ``side`` is "left" (names end ``TEXT_OFFSET`` px left of the edge) or "top"
-        (names stand ``TEXT_OFFSET`` px above it). Each name is drawn where
-        ``drawText`` into its box would put it, as a laid-out QStaticText (drawing a
-        string lays it out again on every paint: about eight times the cost).
+        (names stand ``TEXT_OFFSET`` px above it). On screen the names are written once
+        into a transparent picture, kept while this layout and ``rect`` stay the same
+        (most edits change numbers, not names), and drawn as one image; a vector
+        drawing (SVG export) gets the text itself.
         """
-        n = len(self.labels)
-        if not n:
+        if not self.labels:
             return
+        if painter.paintEngine().type() != QPaintEngine.Type.Raster or not painter.transform().isIdentity():
+            self._write(painter, rect, side)
+            return
+        ratio = painter.device().devicePixelRatioF()
+        key = (rect.x(), rect.y(), rect.width(), rect.height(), side, ratio)
+        picture = self._pictures.get(key)
+        if picture is None:
+            area = self._area(rect, side)
+            image = QImage(
+                max(1, math.ceil(area.width() * ratio)),
+                max(1, math.ceil(area.height() * ratio)),
+                QImage.Format.Format_ARGB32_Premultiplied,
+            )
+            image.setDevicePixelRatio(ratio)
+            image.fill(Qt.GlobalColor.transparent)
+            inner = QPainter(image)
+            inner.setRenderHints(painter.renderHints())
+            inner.translate(-area.x(), -area.y())  # whole pixels: the glyphs land as they would
+            self._write(inner, rect, side)
+            inner.end()
+            if len(self._pictures) >= 4:  # one layout may be painted beside a few matrices
+                self._pictures.clear()
+            picture = self._pictures[key] = (QPointF(area.topLeft()), image)
+        at, image = picture
+        painter.drawImage(at, image)
+
+    def _area(self, rect: QRectF, side: str) -> QRect:
+        """Whole pixels around every name written beside ``rect`` on ``side``."""
+        height, widest = self.metrics.height(), max(self.widths, default=0.0)
+        if side == "left":
+            right = rect.left() - TEXT_OFFSET
+            box = QRectF(right - widest - 2, rect.top() - height, widest + 4, rect.height() + 2 * height)
+        elif not self.rotated:
+            base = rect.top() - TEXT_OFFSET
+            box = QRectF(
+                rect.left() - widest / 2 - 2, base - height - 1, rect.width() + widest + 4, height + 2
+            )
+        else:
+            base = rect.top() - TEXT_OFFSET
+            box = QRectF(rect.left() - height, base - widest - 2, rect.width() + 2 * height, widest + 3)
+        return box.toAlignedRect()
+
+    def _write(self, painter, rect: QRectF, side: str) -> None:
+        """Each name where ``drawText`` into its box would put it, as a laid-out
+        QStaticText (drawing a string lays it out again each time: about eight times the cost)."""
+        n = len(self.labels)
         painter.setFont(self.font)
         painter.setPen(TEXT_COLOUR)
         height = self.metrics.height()

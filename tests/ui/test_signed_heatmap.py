@@ -113,3 +113,27 @@ def test_numbers_need_room_for_their_presentation_size(heatmap):
         assert heatmap.cell_texts() == []
     finally:
         theme._scale["font"] = before
+
+
+def test_names_are_written_once_and_again_when_they_change(heatmap, tmp_path):
+    """The row names are kept as one picture between paints; new names are written anew,
+    and a vector export (SVG) gets them as text."""
+    from PySide6.QtCore import QRect
+
+    from ui.image_export import export_widget
+
+    heatmap.set_matrix(np.ones((3, 2)), ["apple", "pear", "plum"], ["x", "y"])
+    first = heatmap.grab().toImage()
+    _, rows, _, _ = heatmap._layout()
+    pictures = dict(rows._pictures)
+    assert len(pictures) == 1
+    heatmap.set_matrix(np.full((3, 2), 2.0), ["apple", "pear", "plum"], ["x", "y"])
+    heatmap.grab()
+    assert heatmap._layout()[1]._pictures == pictures  # same names: the same picture
+    heatmap.set_matrix(np.full((3, 2), 2.0), ["fig", "pear", "plum"], ["x", "y"])
+    second = heatmap.grab().toImage()
+    left = heatmap.matrix_rect().left()
+    names = QRect(0, 0, int(left) - 2, heatmap.height())
+    assert first.copy(names) != second.copy(names)
+    path = export_widget(heatmap, tmp_path / "heatmap.svg")  # as File > Export does
+    assert "fig" in path.read_text()
