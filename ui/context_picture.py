@@ -23,9 +23,9 @@ from ui.painted_axes import (
     TEXT_COLOUR,
     TEXT_OFFSET,
     TICK_LENGTH,
-    NameLayout,
     draw_text,
     font_of,
+    name_layout,
     nice_ticks,
     paint_edges,
     paint_title,
@@ -149,14 +149,18 @@ class ContextPicture(QWidget):
             colour_values = nice_ticks(self.low, 1.0, rows_h, 2.2 * numbers.height())
             colour_spacing = colour_values[1] - colour_values[0] if len(colour_values) > 1 else 1.0
             colour_texts = [tick_text(v, colour_spacing) for v in colour_values]
+            # As wide as the widest number it could write ("-0.00"), not the ones it writes
+            # now: the plots keep their size (and their names stay written) as numbers move.
             colour_w = COLOUR_BAR_WIDTH + TICK_LENGTH + TEXT_OFFSET
-            colour_w += max((numbers.horizontalAdvance(t) for t in colour_texts), default=0.0)
+            colour_w += max(
+                [numbers.horizontalAdvance("-0.00")] + [numbers.horizontalAdvance(t) for t in colour_texts]
+            )
             plots_w = width - 2 * MARGIN - colour_w - 2 * SPACING
-            names = NameLayout(self.labels, max(rows_h, 1.0), NAME_POINTS, horizontal=False)
+            names = name_layout(self.labels, max(rows_h, 1.0), NAME_POINTS, horizontal=False)
             left_w = names.extent + TEXT_OFFSET + TICK_LENGTH
             bars_rect_w = plots_w * BAR_SHARE - left_w
             matrix_rect_w = plots_w * (1 - BAR_SHARE) - left_w
-            columns = NameLayout(self.labels, max(matrix_rect_w, 1.0), NAME_POINTS, horizontal=True)
+            columns = name_layout(self.labels, max(matrix_rect_w, 1.0), NAME_POINTS, horizontal=True)
             # Both plots' tops are as deep as the deeper one, so their rows line up.
             bar_numbers = numbers.height() + TEXT_OFFSET + TICK_LENGTH
             column_names = columns.extent + TEXT_OFFSET + TICK_LENGTH

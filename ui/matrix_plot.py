@@ -19,7 +19,16 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ui.heatmap import ColourImage, short_label
-from ui.painted_axes import MARGIN, TEXT_OFFSET, TICK_LENGTH, NameLayout, font_of, paint_edges, paint_title
+from ui.painted_axes import (
+    MARGIN,
+    TEXT_OFFSET,
+    TICK_LENGTH,
+    NameLayout,
+    font_of,
+    name_layout,
+    paint_edges,
+    paint_title,
+)
 from ui.signed_heatmap import DIVERGING
 from ui.theme import scaled_points
 
@@ -117,8 +126,8 @@ class MatrixRow(QWidget):
         self.update()
 
     def changed(self) -> None:
-        """Something the plots show changed: lay out (if need be) and paint again."""
-        self._key = None
+        """Something the plots show changed: paint again (laid out again if names, titles,
+        widths or the font changed: the layout's key follows them)."""
         self.update()
 
     # --- geometry ------------------------------------------------------------------------
@@ -143,7 +152,7 @@ class MatrixRow(QWidget):
         width, height = float(self.width()), float(self.height())
         guess_h = max(height - 2 * MARGIN - title_h - 40, 1.0)
         rows = {
-            id(p): NameLayout([short_label(r) for r in p.rows], guess_h, NAME_POINTS, horizontal=False)
+            id(p): name_layout([short_label(r) for r in p.rows], guess_h, NAME_POINTS, horizontal=False)
             for p in plots
         }
         left = {
@@ -155,7 +164,7 @@ class MatrixRow(QWidget):
         total_stretch = sum(max(p.stretch, 0) for p in plots) or 1
         widths = {id(p): free * max(p.stretch, 0) / total_stretch for p in plots}
         columns = {
-            id(p): NameLayout(
+            id(p): name_layout(
                 [short_label(c) for c in p.columns], max(widths[id(p)], 1.0), NAME_POINTS, horizontal=True
             )
             for p in plots
@@ -174,7 +183,7 @@ class MatrixRow(QWidget):
             x += left[id(item)]
             rect = QRectF(x, top, widths[id(item)], matrix_h)
             names = (
-                NameLayout(
+                name_layout(
                     [short_label(r) for r in item.rows], max(matrix_h, 1.0), NAME_POINTS, horizontal=False
                 )
                 if item.show_rows

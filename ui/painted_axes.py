@@ -190,6 +190,28 @@ class NameLayout:
             painter.restore()
 
 
+_name_layouts: dict[tuple, NameLayout] = {}
+
+
+def name_layout(labels, length: float, points: float, **options) -> NameLayout:
+    """A :class:`NameLayout`, shared while its names, length, options and the font scale stay
+    the same: a view that lays itself out again on every edit (its numbers moved) gets
+    back the same layout, and with it the names already written (see NameLayout.paint)."""
+    key = (
+        tuple(str(s) for s in labels),
+        round(float(length), 3),
+        points,
+        scaled_points(100),
+        *sorted(options.items()),
+    )
+    found = _name_layouts.get(key)
+    if found is None:
+        if len(_name_layouts) > 64:
+            _name_layouts.clear()
+        found = _name_layouts[key] = NameLayout(labels, length, points, **options)
+    return found
+
+
 _static_texts: dict[str, dict[str, QStaticText]] = {}  # font key -> text -> laid out
 
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from ui.cell_texts import CellTexts
 from ui.heatmap import ColourImage
-from ui.painted_axes import MARGIN, TEXT_OFFSET, NameLayout, font_of, paint_edges, paint_title
+from ui.painted_axes import MARGIN, TEXT_OFFSET, font_of, name_layout, paint_edges, paint_title
 from ui.theme import font_scale, scaled_points
 
 DIVERGING = pg.ColorMap([0.0, 0.5, 1.0], [(33, 102, 172), (247, 247, 247), (178, 24, 43)])
@@ -162,13 +162,13 @@ class SignedHeatmap(QWidget):
         title = QFontMetricsF(title_font).height()
         left = MARGIN + (title + 2 if self.y_label else 0)
         top = MARGIN + (title + 2 if self.x_label else 0)
-        rows = NameLayout(self._rows, 1.0, AXIS_POINT_SIZE, horizontal=False, shrink=False)
+        rows = name_layout(self._rows, 1.0, AXIS_POINT_SIZE, horizontal=False, shrink=False)
         left += (rows.extent + TEXT_OFFSET) if self._rows else 0
         top += (QFontMetricsF(rows.font).height() + TEXT_OFFSET) if self._cols else 0
         rect = QRectF(left, top, self.width() - MARGIN - left, self.height() - MARGIN - top)
         n_rows, n_cols = self.values.shape
         if rect.width() > 0 and rect.height() > 0:
-            rows = NameLayout(
+            rows = name_layout(
                 self._rows,
                 rect.height(),
                 AXIS_POINT_SIZE,
@@ -180,7 +180,7 @@ class SignedHeatmap(QWidget):
         pixels = rect.width() / max(1, n_cols) if rect.width() > 0 else 60
         chars = max(3, min(COLUMN_LABEL_CHARS, int(pixels // MIN_LABEL_PIXELS)))
         short = [c if len(c) <= chars else c[:chars] for c in self._cols]
-        cols = NameLayout(short, rect.width(), AXIS_POINT_SIZE, horizontal=True, turn=False)
+        cols = name_layout(short, rect.width(), AXIS_POINT_SIZE, horizontal=True, turn=False)
         self._geometry_key, self._geometry = key, (rect, rows, cols, title_font)
         return self._geometry
 
