@@ -275,17 +275,17 @@ def paint_title(
     shown = _elided(font, text, length)
     if shown != text and len(shown) < MIN_ELIDED:
         return
-    text = shown
+    # Where drawText(rect, AlignCenter) puts it, as a laid-out static text.
     painter.setFont(font)
     painter.setPen(colour)
+    height = QFontMetricsF(font).height()
     if not upwards:
-        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
+        draw_text(painter, font, shown, rect.center().x(), rect.center().y() - height / 2, "centre")
         return
     painter.save()
     painter.translate(rect.center())
     painter.rotate(-90)
-    turned = QRectF(-rect.height() / 2, -rect.width() / 2, rect.height(), rect.width())
-    painter.drawText(turned, int(Qt.AlignmentFlag.AlignCenter), text)
+    draw_text(painter, font, shown, 0.0, -height / 2, "centre")
     painter.restore()
 
 
