@@ -110,6 +110,9 @@ class TokenEditor(QWidget):
                 if was != now:
                     self.list.item(i).setText(now)
             self.list.blockSignals(old)
+            # The chips are laid out again on a timer of their own, which painted the
+            # window once more after the other views: lay them out now instead.
+            self.list.executeDelayedItemsLayout()
         elif shown != tokens:
             old = self.list.blockSignals(True)
             self.list.model().blockSignals(True)
