@@ -225,6 +225,11 @@ def _statics(font: QFont) -> dict[str, QStaticText]:
     return found
 
 
+def static_text(font: QFont, text: str) -> QStaticText:
+    """``text`` laid out in ``font`` as a QStaticText, kept for the next paint."""
+    return _static(_statics(font), text, font)
+
+
 def draw_text(painter, font: QFont, text: str, x: float, y: float, align: str = "left") -> None:
     """Write ``text`` in ``font`` (set on the painter already) with its top at ``y`` and its
     left end, centre or right end (``align``) at ``x``, as a laid-out QStaticText."""

@@ -12,10 +12,10 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
-from ui.cell_texts import CellTexts
 from ui.heatmap import ColourImage
-from ui.painted_axes import MARGIN, TEXT_OFFSET, font_of, name_layout, paint_edges, paint_title
+from ui.painted_axes import MARGIN, TEXT_OFFSET, font_of, name_layout, paint_edges, paint_title, static_text
 from ui.theme import font_scale, scaled_points
+from ui.token_axis import text_widths
 
 DIVERGING = pg.ColorMap([0.0, 0.5, 1.0], [(33, 102, 172), (247, 247, 247), (178, 24, 43)])
 MAX_ANNOTATED_CELLS = 400
@@ -24,6 +24,8 @@ MIN_LABEL_PIXELS = 9  # below this many pixels per character, column names are a
 MIN_CELL_FOR_NUMBER = (26, 13)  # (width, height) in pixels a cell needs to show its number
 NUMBER_POINT_SIZE = 9
 STRONG_TEXT = QColor(250, 250, 250)  # on the dark ends of the scale
+WEAK_TEXT = QColor(20, 20, 20)  # on the pale middle of the scale
+MAX_PARTIAL_CELLS = 32  # an edit changing at most this many cells repaints only those
 AXIS_POINT_SIZE = 11  # row and column names, and the axis titles
 OVERLAP = 0.2  # pyqtgraph wrote names 0.8 of their height apart; closer, every second one
 
@@ -73,8 +75,7 @@ class SignedHeatmap(QWidget):
         self.image = ColourImage(axisOrder="row-major")
         self.image.setColorMap(DIVERGING)
         self._annotate = annotate
-        # Every number painted in one pass (see CellTexts), in the matrix's coordinates.
-        self._numbers = CellTexts(NUMBER_POINT_SIZE, min_cell=MIN_CELL_FOR_NUMBER, light=STRONG_TEXT)
+        self._texts: list[str] | None = None  # the cells' numbers, made when first needed
         self._selected = (-1, -1)
         self._press: tuple | None = None  # (position, cell) of a left-button press
         self._dragging = False
@@ -101,30 +102,53 @@ class SignedHeatmap(QWidget):
         peak = float(np.abs(values).max()) if values.size else 0.0
         limit = limit if limit is not None else max(peak, 1e-9)
         rows, cols = [str(r) for r in rows], [str(c) for c in cols]
-        if (
-            limit == self.limit
-            and (rows, cols) == (self._rows, self._cols)
-            and np.array_equal(values, self.values)
-        ):
+        same_names = (rows, cols) == (self._rows, self._cols)
+        if limit == self.limit and same_names and np.array_equal(values, self.values):
             return  # unchanged (another head's or matrix's edit): nothing to repaint
+        # A slider step changes one cell: repaint that cell, not the whole picture.
+        changed = None
+        if limit == self.limit and same_names and values.shape == self.values.shape:
+            changed = np.argwhere(values != self.values)
         self.values = values
         self.limit = limit
         self._rows, self._cols = rows, cols
         self.image.setImage(values, levels=(-self.limit, self.limit))
-        self._draw_numbers()
-        self.update()
+        self._texts = None
+        if changed is not None and len(changed) <= MAX_PARTIAL_CELLS:
+            for r, c in changed:
+                self._update_cell(int(r), int(c))
+        else:
+            self.update()
+
+    def _update_cell(self, row: int, col: int) -> None:
+        """Repaint one cell, with room for the 3 px outline around it."""
+        rect = self.cell_rect(row, col)
+        if rect.isEmpty():
+            self.update()
+        else:
+            self.update(rect.toAlignedRect().adjusted(-3, -3, 3, 3))
 
     def select_cell(self, row: int, col: int) -> None:
         """Outline one cell (row, col); (-1, -1) removes the outline."""
         visible = 0 <= row < self.values.shape[0] and 0 <= col < self.values.shape[1]
         cell = (row, col) if visible else (-1, -1)
         if cell != self._selected:
+            for r, c in (self._selected, cell):
+                if r >= 0:
+                    self._update_cell(r, c)
             self._selected = cell
-            self.update()
 
     def cell_texts(self) -> list[str]:
         """The numbers written in the cells now (none when the cells are too small)."""
-        return self._numbers.texts if self._cells_fit_numbers() else []
+        return list(self._numbers()) if self._cells_fit_numbers() else []
+
+    def _numbers(self) -> list[str]:
+        """Each cell's number, row by row (none for a matrix too big to annotate)."""
+        if not self._annotate or self.values.size > MAX_ANNOTATED_CELLS:
+            return []
+        if self._texts is None:
+            self._texts = [compact_number(v) for v in self.values.ravel()]
+        return self._texts
 
     def _cells_fit_numbers(self) -> bool:
         n_rows, n_cols = self.values.shape
@@ -135,21 +159,6 @@ class SignedHeatmap(QWidget):
         # The numbers grow with the presentation font; so does the room they need.
         need_w, need_h = (side * font_scale() for side in MIN_CELL_FOR_NUMBER)
         return w / max(n_cols, 1) >= need_w and h / max(n_rows, 1) >= need_h
-
-    def _draw_numbers(self) -> None:
-        """Hand the numbers to the painting item; whether they fit is decided as it paints."""
-        n_rows, n_cols = self.values.shape
-        if not self._annotate or n_rows * n_cols > MAX_ANNOTATED_CELLS:
-            self._numbers.clear()
-            return
-        flat, limit = self.values.ravel(), self.limit
-        # Made only when drawn (the numbers vanish when the cells are too small for them).
-        self._numbers.set_cells(
-            lambda: [compact_number(v) for v in flat],
-            lambda: np.abs(flat) <= 0.6 * limit,  # white text on the dark ends of the scale
-            (n_rows, n_cols),
-            key=(flat.tobytes(), limit),
-        )
 
     # --- geometry ------------------------------------------------------------------------
 
@@ -197,6 +206,15 @@ class SignedHeatmap(QWidget):
             rect.top() + (row + 0.5) * rect.height() / max(n_rows, 1),
         )
 
+    def cell_rect(self, row: int, col: int) -> QRectF:
+        """Cell (row, col) in the widget's pixels (empty before the matrix is laid out)."""
+        rect = self.matrix_rect()
+        n_rows, n_cols = self.values.shape
+        if rect.width() <= 0 or rect.height() <= 0 or not n_rows or not n_cols:
+            return QRectF()
+        w, h = rect.width() / n_cols, rect.height() / n_rows
+        return QRectF(rect.left() + col * w, rect.top() + row * h, w, h)
+
     def cell_at(self, pos) -> tuple[int, int] | None:
         """The cell under a point of the widget, or None outside the matrix."""
         rect = self.matrix_rect()
@@ -226,9 +244,9 @@ class SignedHeatmap(QWidget):
                 painter.drawImage(QRectF(0, 0, n_cols, n_rows), self.image.qimage)
                 painter.resetTransform()
             paint_edges(painter, rect, n_rows, n_cols)
-            painter.setTransform(cells)
             if self._cells_fit_numbers():
-                self._numbers.paint(painter, None)
+                self._paint_numbers(painter, rect, QRectF(event.rect()))
+            painter.setTransform(cells)
             r, c = self._selected
             if r >= 0:
                 pen = QPen(QColor(0, 0, 0), 3)
@@ -248,6 +266,33 @@ class SignedHeatmap(QWidget):
                 paint_title(painter, self.x_label, title_font, band)
         finally:
             painter.end()
+
+    def _paint_numbers(self, painter, rect: QRectF, region: QRectF) -> None:
+        """Each cell's number centred in it, for the cells inside ``region`` only (a slider
+        step repaints one cell), dark on the pale middle of the scale, light on its ends."""
+        texts = self._numbers()
+        if not texts:
+            return
+        n_rows, n_cols = self.values.shape
+        w, h = rect.width() / n_cols, rect.height() / n_rows
+        c0 = max(0, int((region.left() - rect.left()) // w))
+        c1 = min(n_cols, int((region.right() - rect.left()) // w) + 1)
+        r0 = max(0, int((region.top() - rect.top()) // h))
+        r1 = min(n_rows, int((region.bottom() - rect.top()) // h) + 1)
+        font = font_of(NUMBER_POINT_SIZE)
+        height = QFontMetricsF(font).height()
+        painter.setFont(font)
+        pale = np.abs(self.values) <= 0.6 * self.limit
+        for r in range(r0, r1):
+            y = rect.top() + r * h
+            for c in range(c0, c1):
+                text = texts[r * n_cols + c]
+                x = rect.left() + c * w
+                width = text_widths(font, (text,))[0]
+                painter.setPen(WEAK_TEXT if pale[r, c] else STRONG_TEXT)
+                painter.drawStaticText(
+                    QPointF(x + (w - width) / 2, y + (h - height) / 2), static_text(font, text)
+                )
 
     # --- the mouse -------------------------------------------------------------------------
 

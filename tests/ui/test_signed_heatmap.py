@@ -137,3 +137,38 @@ def test_names_are_written_once_and_again_when_they_change(heatmap, tmp_path):
     assert first.copy(names) != second.copy(names)
     path = export_widget(heatmap, tmp_path / "heatmap.svg")  # as File > Export does
     assert "fig" in path.read_text()
+
+
+def test_a_one_cell_edit_repaints_that_cell_only(heatmap, qtbot):
+    """A slider step changes one value: only that cell (and its outline's width) is
+    repainted, and it shows the new number; a new colour scale repaints everything."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    values = np.zeros((4, 4))
+    values[0, 0] = 1.0
+    heatmap.set_matrix(values, list("abcd"), list("wxyz"))
+    heatmap.grab()
+    for _ in range(3):
+        QApplication.processEvents()
+    painted = []
+
+    class Watch(QObject):
+        def eventFilter(self, obj, event):
+            if obj is heatmap and event.type() == QEvent.Type.Paint:
+                painted.append(event.rect())
+            return False
+
+    watch = Watch()
+    heatmap.installEventFilter(watch)
+    changed = values.copy()
+    changed[2, 1] = 0.5
+    heatmap.set_matrix(changed, list("abcd"), list("wxyz"))
+    qtbot.waitUntil(lambda: bool(painted))
+    cell = heatmap.cell_rect(2, 1).toAlignedRect()
+    assert painted[0].contains(cell) and painted[0].width() < cell.width() + 10
+    assert heatmap.cell_texts()[2 * 4 + 1] == ".5"
+    painted.clear()
+    heatmap.set_matrix(changed * 3, list("abcd"), list("wxyz"))  # the scale's limit changes
+    qtbot.waitUntil(lambda: bool(painted))
+    assert painted[0].contains(heatmap.matrix_rect().toAlignedRect())
