@@ -79,6 +79,7 @@ class ContextPicture(QWidget):
         self._hovered = (-1, -1)
         self._key = None
         self._geometry = None
+        self._ticks_key = None
 
     # The size the pyqtgraph layout asked for, so the dock lays out as before.
     def sizeHint(self) -> QSize:
@@ -121,41 +122,54 @@ class ContextPicture(QWidget):
     # --- geometry ------------------------------------------------------------------------
 
     def _layout(self) -> dict:
-        """Rectangles, name layouts and ticks for the current size, names and numbers."""
+        """Rectangles, name layouts and ticks for the current size, names and numbers.
+
+        The geometry depends on the size, names and font only (kept between edits, so
+        the names stay written); the ticks follow the bars' and colours' ranges.
+        """
         key = (
             self.width(),
             self.height(),
             tuple(self.labels),
-            self.bar_range(),
-            self.low,
             bool(self.bars_title),
             bool(self.matrix_title),
             scaled_points(100),
         )
-        if key == self._key:
-            return self._geometry
+        if key != self._key:
+            self._geometry = self._place()
+            self._key = key
+            self._ticks_key = None
+        g = self._geometry
+        ticks_key = (self.bar_range(), self.low)
+        if ticks_key != self._ticks_key:
+            numbers = QFontMetricsF(g["number_font"])
+            colour_values = nice_ticks(self.low, 1.0, g["colour"].height(), 2.2 * numbers.height())
+            spacing = colour_values[1] - colour_values[0] if len(colour_values) > 1 else 1.0
+            g["colour_ticks"] = [(v, tick_text(v, spacing)) for v in colour_values]
+            gap = 4 * numbers.horizontalAdvance("0.0")  # a few numbers, as pyqtgraph's axis wrote
+            bar_values = nice_ticks(0.0, self.bar_range(), g["bars"].width(), gap)
+            spacing = bar_values[1] - bar_values[0] if len(bar_values) > 1 else 1.0
+            # 0 is where the bars start; pyqtgraph wrote no number there either
+            g["bar_ticks"] = [(v, tick_text(v, spacing)) for v in bar_values if v > 0]
+            self._ticks_key = ticks_key
+        return g
+
+    def _place(self) -> dict:
+        """Where the bars, the matrix and the colour bar go, and their names."""
         n = len(self.labels)
         title_font, number_font = font_of(TITLE_POINTS), font_of(NUMBER_POINTS)
         title_h = QFontMetricsF(title_font).height()
         numbers = QFontMetricsF(number_font)
-        # The colour bar's numbers decide its width; their spacing, its height (known
-        # once the rows are placed: two passes, the first with a guess).
         width, height = float(self.width()), float(self.height())
-        guess_top = MARGIN + title_h + numbers.height() + 2 * TEXT_OFFSET
-        geometry = None
+        # The colour bar keeps room for the widest number it could write ("-0.000"), so
+        # the plots keep their size (and their names stay written) as its numbers move.
+        colour_w = COLOUR_BAR_WIDTH + TICK_LENGTH + TEXT_OFFSET + numbers.horizontalAdvance("-0.000")
+        plots_w = width - 2 * MARGIN - colour_w - 2 * SPACING
+        # The names' size depends on the rows' height, which depends on how deep the
+        # column names are: two passes, the first with a guess.
+        top = MARGIN + title_h + numbers.height() + 2 * TEXT_OFFSET
         for _ in range(2):
-            top_of_rows = geometry["top"] if geometry else guess_top
-            rows_h = height - MARGIN - top_of_rows
-            colour_values = nice_ticks(self.low, 1.0, rows_h, 2.2 * numbers.height())
-            colour_spacing = colour_values[1] - colour_values[0] if len(colour_values) > 1 else 1.0
-            colour_texts = [tick_text(v, colour_spacing) for v in colour_values]
-            # As wide as the widest number it could write ("-0.00"), not the ones it writes
-            # now: the plots keep their size (and their names stay written) as numbers move.
-            colour_w = COLOUR_BAR_WIDTH + TICK_LENGTH + TEXT_OFFSET
-            colour_w += max(
-                [numbers.horizontalAdvance("-0.00")] + [numbers.horizontalAdvance(t) for t in colour_texts]
-            )
-            plots_w = width - 2 * MARGIN - colour_w - 2 * SPACING
+            rows_h = height - MARGIN - top
             names = name_layout(self.labels, max(rows_h, 1.0), NAME_POINTS, horizontal=False)
             left_w = names.extent + TEXT_OFFSET + TICK_LENGTH
             bars_rect_w = plots_w * BAR_SHARE - left_w
@@ -165,14 +179,10 @@ class ContextPicture(QWidget):
             bar_numbers = numbers.height() + TEXT_OFFSET + TICK_LENGTH
             column_names = columns.extent + TEXT_OFFSET + TICK_LENGTH
             top = MARGIN + title_h + max(bar_numbers, column_names)
-            geometry = {"top": top}
         bars = QRectF(MARGIN + left_w, top, bars_rect_w, height - MARGIN - top)
         matrix = QRectF(bars.right() + SPACING + left_w, top, matrix_rect_w, bars.height())
         colour = QRectF(matrix.right() + SPACING, top, COLOUR_BAR_WIDTH, bars.height())
-        gap = 4 * numbers.horizontalAdvance("0.0")  # a few numbers, as pyqtgraph's axis wrote
-        bar_values = nice_ticks(0.0, self.bar_range(), bars.width(), gap)
-        bar_spacing = bar_values[1] - bar_values[0] if len(bar_values) > 1 else 1.0
-        self._geometry = {
+        return {
             "ok": n > 0 and bars.width() > 0 and matrix.width() > 0 and bars.height() > 0,
             "bars": bars,
             "matrix": matrix,
@@ -182,12 +192,7 @@ class ContextPicture(QWidget):
             "title_font": title_font,
             "title_h": title_h,
             "number_font": number_font,
-            # 0 is where the bars start; pyqtgraph wrote no number there either
-            "bar_ticks": [(v, tick_text(v, bar_spacing)) for v in bar_values if v > 0],
-            "colour_ticks": list(zip(colour_values, colour_texts, strict=True)),
         }
-        self._key = key
-        return self._geometry
 
     def cell_at(self, pos) -> tuple[int, int]:
         """(row, column) of the matrix cell at a widget point, (row, -1) on a bar's row, or (-1, -1)."""
