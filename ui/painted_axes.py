@@ -137,8 +137,8 @@ class NameLayout:
             inner.translate(-area.x(), -area.y())  # whole pixels: the glyphs land as they would
             self._write(inner, rect, side)
             inner.end()
-            if len(self._pictures) >= 4:  # one layout may be painted beside a few matrices
-                self._pictures.clear()
+            if len(self._pictures) >= 4:  # one layout may be painted beside a few matrices:
+                del self._pictures[next(iter(self._pictures))]  # forget the oldest only
             picture = self._pictures[key] = (QPointF(area.topLeft()), image)
         at, image = picture
         painter.drawImage(at, image)
