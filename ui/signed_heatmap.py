@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
-from ui.heatmap import ColourImage
+from ui.heatmap import ColourImage, short_label
 from ui.painted_axes import MARGIN, TEXT_OFFSET, font_of, name_layout, paint_edges, paint_title, static_text
 from ui.theme import font_scale, scaled_points
 from ui.token_axis import text_widths
@@ -171,14 +171,15 @@ class SignedHeatmap(QWidget):
         title = QFontMetricsF(title_font).height()
         left = MARGIN + (title + 2 if self.y_label else 0)
         top = MARGIN + (title + 2 if self.x_label else 0)
-        rows = name_layout(self._rows, 1.0, AXIS_POINT_SIZE, horizontal=False, shrink=False)
+        names = [short_label(r) for r in self._rows]  # a 40-letter token is cut with an ellipsis
+        rows = name_layout(names, 1.0, AXIS_POINT_SIZE, horizontal=False, shrink=False)
         left += (rows.extent + TEXT_OFFSET) if self._rows else 0
         top += (QFontMetricsF(rows.font).height() + TEXT_OFFSET) if self._cols else 0
         rect = QRectF(left, top, self.width() - MARGIN - left, self.height() - MARGIN - top)
         n_rows, n_cols = self.values.shape
         if rect.width() > 0 and rect.height() > 0:
             rows = name_layout(
-                self._rows,
+                names,
                 rect.height(),
                 AXIS_POINT_SIZE,
                 horizontal=False,

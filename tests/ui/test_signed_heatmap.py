@@ -172,3 +172,14 @@ def test_a_one_cell_edit_repaints_that_cell_only(heatmap, qtbot):
     heatmap.set_matrix(changed * 3, list("abcd"), list("wxyz"))  # the scale's limit changes
     qtbot.waitUntil(lambda: bool(painted))
     assert painted[0].contains(heatmap.matrix_rect().toAlignedRect())
+
+
+def test_long_row_names_are_cut_as_before(heatmap):
+    """A 40-letter token keeps its row name short (with an ellipsis), so the matrix keeps its room."""
+    from ui.heatmap import short_label
+
+    heatmap.set_matrix(np.zeros((2, 2)), ["x" * 40, "bank"], ["a", "b"])
+    heatmap.grab()
+    _, rows, _, _ = heatmap._layout()
+    assert rows.labels == [short_label("x" * 40), "bank"] and rows.labels[0].endswith("\u2026")
+    assert heatmap.matrix_rect().width() > heatmap.width() / 2
