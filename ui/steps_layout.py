@@ -108,9 +108,9 @@ class _Table:
             cells = [row[c] for row in full] + [_cell(columns, row, c) for row in spans]
             cells = [cell for cell in cells if cell is not None]
             if col.kind == VEC:
-                cells = [cell for cell in cells if cell]
-                natural = max([sum(map(len, cell)) + 2 * len(cell) for cell in cells], default=2)
-                widest = max([len(e) + 1 for cell in cells for e in cell], default=1) + 1
+                sizes = [_vec_size(cell) for cell in cells if cell]
+                natural = max([size[0] for size in sizes], default=2)
+                widest = max([size[1] for size in sizes], default=1) + 1
                 widths.append(max(natural, header) + 2)
                 minimum.append(max(widest, header) + 2)
             elif col.kind == NUM:
@@ -144,7 +144,7 @@ class _Table:
             for c in vec:
                 per_line = widths[c] - 2
                 cell = _cell(columns, cells, c)
-                if cell and sum(map(len, cell)) + 2 * len(cell) > per_line:
+                if cell and _vec_size(cell)[0] > per_line:
                     lines = self.wrapped[(r, c)] = _wrap(cell, per_line)
                     self.lines[r] = max(self.lines.get(r, 1), len(lines))
 
@@ -333,6 +333,26 @@ def _cell(columns, cells, c: int):
 def _spanned(columns, cells) -> int:
     """How many columns the label of a short row spans: all but those of its other cells."""
     return len(columns) - (len(cells) - 1)
+
+
+_vec_sizes: dict[tuple, tuple[int, int]] = {}
+
+
+def _vec_size(entries: tuple[str, ...]) -> tuple[int, int]:
+    """A vector's width on one line as "[a, b, c]" (characters) and its widest entry plus one.
+
+    Remembered: the same vectors (keys, values) come back after most edits, and summing
+    their entries' lengths was most of a table's layout.
+    """
+    size = _vec_sizes.get(entries)
+    if size is None:
+        if len(_vec_sizes) > 4096:
+            _vec_sizes.clear()
+        size = _vec_sizes[entries] = (
+            sum(map(len, entries)) + 2 * len(entries),
+            max((len(e) for e in entries), default=0) + 1,
+        )
+    return size
 
 
 _wrapped: dict[tuple, list[str]] = {}
