@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-import pyqtgraph.functions as fn
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QTransform
+from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
 
 from ui.cell_texts import CellTexts
-from ui.token_axis import TokenAxis, quicken_number_axis
+from ui.colour_bar import ColourBar
+from ui.colour_image import ColourImage  # noqa: F401 - other views import it from here
+from ui.painted_axes import MARGIN, TEXT_OFFSET, font_of, name_layout, paint_edges, paint_title
+from ui.theme import scaled_points
 
 MAX_LABEL_CHARS = 12
 # Past this many tokens a number per cell no longer fits; the colour still reads.
 MAX_ANNOTATED = 24
 MASKED_RGBA = (150, 150, 150, 255)
 SELECTED_ROW_COLOUR = QColor(255, 64, 0)
+HATCH = QBrush(QColor(70, 70, 70), Qt.BrushStyle.BDiagPattern)  # over the grey of masked cells
+BAR_SPACING = 10  # pixels between the matrix and its colour bar
 HINT = QT_TRANSLATE_NOOP(
     "heatmap",
     "Rows are query tokens (who is looking), columns are key tokens (who is looked at). "
@@ -56,85 +60,21 @@ def short_label(token: str) -> str:
     return token if len(token) <= MAX_LABEL_CHARS else token[: MAX_LABEL_CHARS - 1] + "\u2026"
 
 
-def axis_ticks(tokens) -> list[list[tuple[float, str]]]:
-    """Ticks at cell centres; the position number keeps repeated tokens apart."""
-    return [[(i + 0.5, short_label(t)) for i, t in enumerate(tokens)]]
-
-
-class ColourImage(pg.ImageItem):
-    """An ImageItem that renders to a 32-bit ARGB picture, which Qt scales fast.
-
-    pyqtgraph renders a one-channel image through a colour map as an 8-bit indexed
-    QImage, whose 256-entry colour table it rebuilds with one Python call per entry on
-    every render, and which QPainter converts again on every paint: 1.8 ms to paint a
-    500x470 heatmap, against 0.3 ms for the same picture in ARGB32. The colours are
-    pyqtgraph's own (the same rule from levels to table index, the same table) and so
-    are the pixels: ARGB32 is scaled by the same code as the indexed picture (the
-    premultiplied format, faster still, rounds cell edges differently by a pixel).
-    Anything else (NaNs, several channels) is rendered by pyqtgraph and converted once.
-    """
-
-    def render(self):
-        image, lut, levels = self.image, self.lut, self.levels
-        if not (
-            isinstance(image, np.ndarray)
-            and image.ndim == 2
-            and image.size
-            and image.dtype.kind == "f"
-            and isinstance(lut, np.ndarray)
-            and lut.dtype == np.uint8
-            and lut.ndim == 2
-            and lut.shape[1] in (3, 4)
-            and levels is not None
-            and np.ndim(levels) == 1
-            and self.axisOrder == "row-major"
-            and not self.autoDownsample
-            and not np.isnan(image).any()
-        ):
-            super().render()
-            if self.qimage is not None and self.qimage.format() == QImage.Format.Format_Indexed8:
-                self.qimage = self.qimage.convertToFormat(QImage.Format.Format_ARGB32)
-            return
-        # As pyqtgraph's _rescale_and_lookup_float: index = (value - low) * n / (high - low),
-        # in float32 for float32 data, clipped to the table and truncated. Each step is a
-        # plain ufunc call into one buffer: at 16 x 16 (every head, every edit) NumPy's
-        # per-call overhead was most of the cost.
-        low, high = float(levels[0]), float(levels[1])
-        span = (high - low) or 1.0
-        n_colours = lut.shape[0]
-        scaled = image.astype(np.float32 if np.can_cast(image.dtype, np.float32) else np.float64)
-        scaled -= low
-        scaled *= float(n_colours / span)
-        np.maximum(scaled, 0, out=scaled)  # np.clip(scaled, 0, n - 1): no NaN gets here
-        np.minimum(scaled, n_colours - 1, out=scaled)
-        pixels = self._argb_table(lut).take(scaled.astype(np.intp))
-        self.qimage = fn.ndarray_to_qimage(pixels, QImage.Format.Format_ARGB32)
-        self._processingBuffer = self._displayBuffer = None
-        self._renderRequired = False
-        self._unrenderable = False
-
-    _argb_for: tuple[tuple, np.ndarray] | None = None  # (colour table's shape and bytes, its ARGB32 words)
-
-    def _argb_table(self, lut: np.ndarray) -> np.ndarray:
-        """The colour table as 32-bit ARGB words, worked out once per table."""
-        key = (lut.shape, lut.tobytes())  # a kilobyte: cheaper to compare than np.array_equal
-        found = self._argb_for
-        if found is not None and found[0] == key:
-            return found[1]
-        lut32 = lut.astype(np.uint32)
-        alpha = lut32[:, 3] if lut.shape[1] == 4 else np.uint32(255)
-        argb = (alpha << 24) | (lut32[:, 0] << 16) | (lut32[:, 1] << 8) | lut32[:, 2]
-        self._argb_for = (key, argb)
-        return argb
-
-
-class AttentionHeatmap(pg.GraphicsLayoutWidget):
+class AttentionHeatmap(QWidget):
     """Attention weights as coloured cells with the tokens as axis labels.
 
     Queries run down the left (row i: how token i spreads its attention), keys run
     across the top (column j: how much attention token j receives). Masked cells are
     drawn grey and hatched, never as a weight of 0. A colour bar on the right reads
     colours back as weights; hovering a cell names its tokens, score, logit and weight.
+
+    Painted straight onto a plain widget. It was a pyqtgraph layout (a plot with two
+    token axes and a colour bar with a number axis): a graphics scene whose queued
+    update made the window paint once more after every edit, and whose colour bar
+    generated and measured its numbers again each time. The cells are the same
+    :class:`ColourImage` pixels, drawn with nearest-neighbour scaling into the matrix's
+    rectangle; names, titles and numbers are written by :mod:`ui.painted_axes` in
+    sizes scaled with the presentation font when laid out.
 
     Signals
     -------
@@ -149,49 +89,22 @@ class AttentionHeatmap(pg.GraphicsLayoutWidget):
 
     def __init__(self, parent=None, colormap: str = "viridis", *, colour_bar: bool = True, font_size=13):
         super().__init__(parent)
-        self.setBackground("w")
-        self._plot = self.addPlot(
-            row=0,
-            col=0,
-            axisItems={"top": TokenAxis("top", font_size), "left": TokenAxis("left", font_size)},
-            enableMenu=False,  # pyqtgraph's context menu, built only to be switched off, cost ~25 ms
-        )
-        self._plot.setMenuEnabled(False)
-        self._plot.setMouseEnabled(x=False, y=False)
-        self._plot.hideButtons()
-        self._plot.invertY(True)  # query 0 at the top, reading order
-        self._plot.showAxis("top")
-        self._plot.hideAxis("bottom")
-        self._plot.getAxis("top").setLabel(self.tr("Key (looked at)"))
-        self._plot.getAxis("left").setLabel(self.tr("Query (looking)"))
-        self._plot.setToolTip(QCoreApplication.translate("heatmap", HINT))
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paints every pixel itself
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMouseTracking(True)  # hover readouts
+        self._points = font_size
+        self.x_label = self.tr("Key (looked at)")
+        self.y_label = self.tr("Query (looking)")
+        self.setToolTip(QCoreApplication.translate("heatmap", HINT))  # away from the cells
+        self.setAccessibleName(self.tr("Attention heatmap"))
+        self.setAccessibleDescription(QCoreApplication.translate("heatmap", HINT))
         self._image = ColourImage(axisOrder="row-major")
         self._mask_image = ColourImage(axisOrder="row-major")
-        self._hatch = QGraphicsPathItem()
-        self._hatch.setPen(QPen(Qt.PenStyle.NoPen))
-        self._hatch.setBrush(QBrush(QColor(70, 70, 70), Qt.BrushStyle.BDiagPattern))
-        self._row_outline = QGraphicsRectItem()
-        pen = QPen(SELECTED_ROW_COLOUR, 4)
-        pen.setCosmetic(True)  # 4 screen pixels whatever the zoom
-        self._row_outline.setPen(pen)
-        self._row_outline.setZValue(20)
-        self._row_outline.setVisible(False)
         self._cell_texts = CellTexts(max(8, font_size - 2))
-        for item in (self._image, self._mask_image, self._hatch, self._cell_texts, self._row_outline):
-            self._plot.addItem(item)
-        self._bar = None
-        if colour_bar:
-            self._bar = pg.ColorBarItem(
-                values=(0.0, 1.0), width=18, label=self.tr("weight"), interactive=False, colorMapMenu=False
-            )
-            self._bar.setImageItem(self._image)
-            # The bar's number axis has no label of its own, so SI prefixes never apply; left
-            # on, each new top weight rewrote the (hidden) label's HTML.
-            self._bar.axis.enableAutoSIPrefix(False)
-            quicken_number_axis(self._bar.axis)  # redrawn on every edit: a new top weight
-            self.addItem(self._bar, row=0, col=1)
+        self._bar = ColourBar(self.tr("weight"), font_size) if colour_bar else None
         self._values = np.zeros((0, 0))
         self._masked = np.zeros((0, 0), dtype=bool)
+        self._any_masked = False
         self._scores: np.ndarray | None = None
         self._logits: np.ndarray | None = None
         self._rows: tuple[str, ...] = ()
@@ -199,18 +112,21 @@ class AttentionHeatmap(pg.GraphicsLayoutWidget):
         self._top = 1.0
         self._selected_row = -1
         self._hovered = (-1, -1)
+        self._press: tuple | None = None  # (position, row) of a left-button press on a row
         self._colormap_name = ""
+        self._geometry_key = None
+        self._geometry = None
+        self._hatch_key = None
+        self._hatch = QPainterPath()
+        self._painted_scale = scaled_points(100)
         self.set_colormap(colormap)
-        self.scene().sigMouseClicked.connect(self._on_click)
-        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
-        self._apply_font_size(font_size)
-        # The axis titles ("Key (looked at)", the turned "Query (looking)") are rich-text
-        # items laid out again each time the heatmap beside them repaints, which is every
-        # edit: kept as pictures of themselves instead (the same pixels), redrawn only when
-        # their text or font changes. Not the colour bar's "weight": it sits between pixels,
-        # and a picture of it would be drawn a fraction of a pixel away.
-        for axis in (self._plot.getAxis("left"), self._plot.getAxis("top")):
-            axis.label.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    # The size the pyqtgraph widget asked for, so docks and the centre lay out as before.
+    def sizeHint(self) -> QSize:
+        return QSize(600, 480)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(68, 68)
 
     # --- what tests and other views read -------------------------------------------
 
@@ -228,7 +144,8 @@ class AttentionHeatmap(pg.GraphicsLayoutWidget):
         return self._selected_row
 
     @property
-    def colour_bar(self):
+    def colour_bar(self) -> ColourBar | None:
+        """The colour scale (its ``levels()`` and ``tick_texts()``), None when built without."""
         return self._bar
 
     def row_labels(self) -> tuple[str, ...]:
@@ -240,6 +157,10 @@ class AttentionHeatmap(pg.GraphicsLayoutWidget):
     def cell_texts(self) -> list[str]:
         """The numbers written in the cells (when the matrix is small enough to carry them)."""
         return self._cell_texts.texts
+
+    def axis_titles(self) -> tuple[str, str]:
+        """(across the top, down the left): the titles written beside the names."""
+        return self.x_label, self.y_label
 
     def cell_description(self, row: int, col: int) -> str:
         """What hovering cell (row, col) says: the two tokens and the numbers behind the colour."""
@@ -257,6 +178,22 @@ class AttentionHeatmap(pg.GraphicsLayoutWidget):
             parts.append(self.tr("scaled logit = {logit}").format(logit=f"{self._logits[row, col]:.2f}"))
         parts.append(self.tr("weight = {weight}").format(weight=f"{self._values[row, col]:.2f}"))
         return head + ": " + ", ".join(parts)
+
+    def painted_fonts(self) -> list[tuple[str, QFont]]:
+        """(what, font) of each kind of text the last layout writes: for checks of readability."""
+        rect, rows, cols, title_font = self._layout()
+        out = []
+        if rows.drawn() or cols.drawn():
+            out += [("token labels", layout.font) for layout in (rows, cols) if layout.drawn()]
+        out.append(("axis titles", title_font))
+        if self._bar is not None:
+            out.append(("colour bar numbers", font_of(self._bar.points)))
+        n_rows, n_cols = self._values.shape
+        if n_rows and n_cols and rect.width() > 0 and rect.height() > 0 and self.cell_texts():
+            font = self._cell_texts.fitting_font(rect.width() / n_cols, rect.height() / n_rows)
+            if font is not None:  # None: cells too small, no numbers written
+                out.append(("cell numbers", font))
+        return out
 
     # --- drawing -------------------------------------------------------------------
 
@@ -278,74 +215,85 @@ class AttentionHeatmap(pg.GraphicsLayoutWidget):
         by default it is the largest weight shown.
         """
         values = np.asarray(values, dtype=float)
+        if values.ndim != 2:
+            raise ValueError(f"A heatmap shows a matrix (rows x columns), not shape {values.shape}.")
         n_rows, n_cols = values.shape
-        same_shape = values.shape == self._values.shape
+        rows, cols = tuple(str(r) for r in rows), tuple(str(c) for c in cols)
+        if (len(rows), len(cols)) != (n_rows, n_cols):
+            raise ValueError(
+                f"{n_rows} x {n_cols} weights need {n_rows} row and {n_cols} column names, "
+                f"not {len(rows)} and {len(cols)}."
+            )
         masked = np.zeros(values.shape, bool) if masked is None else np.asarray(masked, bool)
-        same_mask = same_shape and np.array_equal(masked, self._masked)
-        rows, cols = tuple(rows), tuple(cols)
+        if masked.shape != values.shape:
+            raise ValueError(f"The mask's shape {masked.shape} is not the weights' {values.shape}.")
         # The colour scale runs from 0 to the largest weight shown: weights of a dozen
         # tokens rarely pass 0.5, and a fixed 0..1 scale would paint them all dark.
         if top is None:
-            top = float(np.nanmax(values)) if values.size else 1.0
+            finite = values[np.isfinite(values)]
+            top = float(finite.max()) if finite.size else 1.0
         top = max(top, 0.05)
         self._scores = None if scores is None else np.asarray(scores, dtype=float)
         self._logits = None if logits is None else np.asarray(logits, dtype=float)
         self._hovered = (-1, -1)
         if (
-            same_mask
-            and top == self._top
+            top == self._top
             and (rows, cols) == (self._rows, self._cols)
+            and np.array_equal(masked, self._masked)
             and np.array_equal(values, self._values)
         ):
-            return  # what is on screen already (another head changed): nothing to repaint
+            # What is on screen already (another head changed): nothing to repaint, unless
+            # the presentation font changed since (the text is sized when painted).
+            if scaled_points(100) != self._painted_scale:
+                self.update()
+            return
         self._values = values
         self._masked = masked
+        self._any_masked = bool(masked.any())
         self._rows, self._cols = rows, cols
         self._top = top
         self._image.setImage(values, autoLevels=False, levels=(0.0, self._top))
-        if self._bar is not None:
-            self._bar.setLevels((0.0, self._top))
-        if not same_mask:  # the mask changes with the causal switch and the sizes only
-            rect = QRectF(0, 0, n_cols, n_rows)
-            self._image.setRect(rect)
-            # Without masked cells the grey layer would blend a transparent picture over
-            # the whole heatmap on every paint: it is hidden instead.
-            any_masked = bool(self._masked.any())
-            self._mask_image.setVisible(any_masked)
-            self._hatch.setVisible(any_masked)
+        if self._any_masked:
             overlay = np.zeros((n_rows, n_cols, 4), dtype=np.ubyte)
-            overlay[self._masked] = MASKED_RGBA
+            overlay[masked] = MASKED_RGBA
             self._mask_image.setImage(overlay, levels=(0, 255))
-            self._mask_image.setRect(rect)
-            path = QPainterPath()
-            for r, c in zip(*np.nonzero(self._masked), strict=True):
-                path.addRect(QRectF(float(c), float(r), 1.0, 1.0))
-            self._hatch.setPath(path)
-            self._plot.setRange(xRange=(0, n_cols), yRange=(0, n_rows), padding=0)
-        self._plot.getAxis("left").set_labels([short_label(t) for t in self._rows])
-        self._plot.getAxis("top").set_labels([short_label(t) for t in self._cols])
+        if self._bar is not None:
+            self._bar.set_levels(0.0, self._top)
         self._annotate()
-        self.set_selected_row(self._selected_row if self._selected_row < n_rows else -1)
+        if not 0 <= self._selected_row < n_rows:
+            self._selected_row = -1
+        self.update()
 
     def set_colormap(self, name: str) -> None:
         """Recolour with one of :data:`COLOUR_MAPS` (the numbers stay the same)."""
         cmap = colour_map(name)
         self._colormap_name = name
         self._cmap = cmap
+        self._image.setColorMap(cmap)
         if self._bar is not None:
-            self._bar.setColorMap(cmap)
-        else:
-            self._image.setColorMap(cmap)
+            self._bar.set_colour_map(cmap)
         if self._values.size:
             self._annotate()
+        self.update()
 
     def set_selected_row(self, row: int) -> None:
         """Outline query row ``row`` (-1: none)."""
+        row = row if 0 <= row < self._values.shape[0] else -1
+        if row == self._selected_row:
+            return
+        for r in (self._selected_row, row):
+            if r >= 0:
+                self._update_row(r)
         self._selected_row = row
-        visible = 0 <= row < self._values.shape[0]
-        self._row_outline.setVisible(visible)
-        if visible:
-            self._row_outline.setRect(QRectF(0, row, self._values.shape[1], 1))
+
+    def _update_row(self, row: int) -> None:
+        """Repaint one row, with room for the 4 px outline around it."""
+        rect = self.cell_rect(row, 0)
+        if rect.isEmpty():
+            self.update()
+            return
+        band = QRectF(rect.left(), rect.top(), self.matrix_rect().width(), rect.height())
+        self.update(band.toAlignedRect().adjusted(-4, -4, 4, 4))
 
     def _annotate(self) -> None:
         values, masked = self._values, self._masked
@@ -367,46 +315,193 @@ class AttentionHeatmap(pg.GraphicsLayoutWidget):
         key = (values.tobytes(), masked.tobytes(), top, self._colormap_name)
         self._cell_texts.set_cells(texts, dark, values.shape, key=key)
 
-    def _apply_font_size(self, point_size: int) -> None:
-        font = QFont()
-        font.setPointSize(point_size)
-        self._cell_texts.set_point_size(max(8, point_size - 2))
-        axes = [self._plot.getAxis("left"), self._plot.getAxis("top")]
+    # --- geometry ------------------------------------------------------------------------
+
+    def _layout(self):
+        """(matrix rectangle, row names, column names, title font) for the current size and names."""
+        bar_extent = self._bar.extent(max(self.height() - 2 * MARGIN, 1.0)) if self._bar else 0
+        key = (self.width(), self.height(), self._rows, self._cols, scaled_points(100), bar_extent)
+        key += (self.x_label, self.y_label)
+        if key == self._geometry_key:
+            return self._geometry
+        points = self._points
+        title_font = font_of(points)
+        title = QFontMetricsF(title_font).height()
+        left0 = MARGIN + (title + 2 if self.y_label else 0)
+        top0 = MARGIN + (title + 2 if self.x_label else 0)
+        right = MARGIN + (BAR_SPACING + bar_extent if self._bar else 0)
+        rows = [short_label(t) for t in self._rows]
+        cols = [short_label(t) for t in self._cols]
+
+        def rect_for(row_names, col_names) -> QRectF:
+            left = left0 + (row_names.extent + TEXT_OFFSET if rows else 0)
+            top = top0 + (col_names.extent + TEXT_OFFSET if cols else 0)
+            return QRectF(left, top, self.width() - right - left, self.height() - MARGIN - top)
+
+        # The names' size depends on the room the cells get, which depends on the names':
+        # a first guess, then the layouts for the rectangle it gives (twice at most).
+        row_names = name_layout(rows, max(self.height() - top0 - MARGIN, 1.0), points, horizontal=False)
+        col_names = name_layout(cols, max(self.width() - left0 - right, 1.0), points, horizontal=True)
+        rect = rect_for(row_names, col_names)
+        for _ in range(2):
+            if rect.width() <= 0 or rect.height() <= 0:
+                break
+            row_names = name_layout(rows, rect.height(), points, horizontal=False)
+            col_names = name_layout(cols, rect.width(), points, horizontal=True)
+            again = rect_for(row_names, col_names)
+            if again == rect:
+                break
+            rect = again
+        self._geometry_key, self._geometry = key, (rect, row_names, col_names, title_font)
+        return self._geometry
+
+    def matrix_rect(self) -> QRectF:
+        """Where the cells are painted, in the widget's pixels."""
+        return QRectF(self._layout()[0])
+
+    def cell_rect(self, row: int, col: int) -> QRectF:
+        """Cell (row, col) in the widget's pixels (empty before the matrix is laid out)."""
+        rect = self.matrix_rect()
+        n_rows, n_cols = self._values.shape
+        if rect.width() <= 0 or rect.height() <= 0 or not n_rows or not n_cols:
+            return QRectF()
+        w, h = rect.width() / n_cols, rect.height() / n_rows
+        return QRectF(rect.left() + col * w, rect.top() + row * h, w, h)
+
+    def cell_center(self, row: int, col: int) -> QPointF:
+        """The centre of cell (row, col) in the widget's pixels."""
+        return self.cell_rect(row, col).center()
+
+    def cell_at(self, pos) -> tuple[int, int]:
+        """(row, column) of the cell under a point of the widget, or (-1, -1) outside the matrix."""
+        rect = self.matrix_rect()
+        n_rows, n_cols = self._values.shape
+        if rect.width() <= 0 or rect.height() <= 0 or not n_rows or not n_cols:
+            return -1, -1
+        c = int(np.floor((pos.x() - rect.left()) * n_cols / rect.width()))
+        r = int(np.floor((pos.y() - rect.top()) * n_rows / rect.height()))
+        return (r, c) if 0 <= r < n_rows and 0 <= c < n_cols else (-1, -1)
+
+    def row_at(self, pos) -> int:
+        """The query row under a point of the widget, or -1."""
+        return self.cell_at(pos)[0]
+
+    # --- painting --------------------------------------------------------------------------
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        try:
+            painter.fillRect(event.rect(), Qt.GlobalColor.white)  # plots are white in every theme
+            self._painted_scale = scaled_points(100)
+            self._paint(painter)
+        finally:
+            painter.end()
+
+    def _paint(self, painter) -> None:
+        rect, rows, cols, title_font = self._layout()
+        n_rows, n_cols = self._values.shape
+        if rect.width() <= 0 or rect.height() <= 0 or not n_rows or not n_cols:
+            return
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        cells = QTransform(rect.width() / n_cols, 0, 0, rect.height() / n_rows, rect.left(), rect.top())
+        painter.setTransform(cells)
+        for item in (self._image, self._mask_image) if self._any_masked else (self._image,):
+            if item.qimage is None or item._renderRequired:  # set by setImage
+                item.render()
+            if item.qimage is not None:
+                painter.drawImage(QRectF(0, 0, n_cols, n_rows), item.qimage)
+        if self._any_masked:
+            painter.resetTransform()
+            painter.fillPath(self._hatch_path(rect), HATCH)
+            painter.setTransform(cells)
+        self._cell_texts.paint(painter, None)  # in screen pixels, sized to fit the cells
+        if self._selected_row >= 0:
+            pen = QPen(SELECTED_ROW_COLOUR, 4)
+            pen.setCosmetic(True)  # 4 screen pixels whatever the cells' size
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(QRectF(0, self._selected_row, n_cols, 1))
+        painter.resetTransform()
+        paint_edges(painter, rect, n_rows, n_cols)
+        rows.paint(painter, rect, "left")
+        cols.paint(painter, rect, "top")
+        height = QFontMetricsF(title_font).height()
+        if self.y_label:
+            paint_title(
+                painter,
+                self.y_label,
+                title_font,
+                QRectF(MARGIN, rect.top(), height, rect.height()),
+                upwards=True,
+            )
+        if self.x_label:
+            paint_title(painter, self.x_label, title_font, QRectF(rect.left(), MARGIN, rect.width(), height))
         if self._bar is not None:
-            axes += [self._bar.axis, self._bar.getAxis("left")]
-        for axis in axes:
-            axis.setStyle(tickFont=font, tickTextOffset=6)
-            axis.label.setFont(font)
-            if isinstance(axis, TokenAxis):
-                axis.set_point_size(point_size)
-            axis.setTextPen(pg.mkPen(30, 30, 30))
-            axis.setPen(pg.mkPen(90, 90, 90))
+            band = QRectF(
+                rect.right() + BAR_SPACING,
+                rect.top(),
+                self.width() - MARGIN - rect.right() - BAR_SPACING,
+                rect.height(),
+            )
+            self._bar.paint(painter, band)
 
-    # --- mouse -----------------------------------------------------------------------
+    def _hatch_path(self, rect: QRectF) -> QPainterPath:
+        """The masked cells in widget pixels, one rectangle per run of them along a row,
+        worked out again only when the mask or the matrix's place changes."""
+        key = (self._masked.tobytes(), self._masked.shape, rect.x(), rect.y(), rect.width(), rect.height())
+        if key != self._hatch_key:
+            n_rows, n_cols = self._masked.shape
+            w, h = rect.width() / n_cols, rect.height() / n_rows
+            path = QPainterPath()
+            for r in range(n_rows):
+                row = np.flatnonzero(np.diff(np.concatenate(([0], self._masked[r].astype(np.int8), [0]))))
+                for start, stop in zip(row[::2], row[1::2], strict=True):
+                    path.addRect(QRectF(rect.left() + start * w, rect.top() + r * h, (stop - start) * w, h))
+            self._hatch_key, self._hatch = key, path
+        return self._hatch
 
-    def _cell_at(self, scene_pos) -> tuple[int, int]:
-        point = self._plot.vb.mapSceneToView(scene_pos)
-        r, c = int(np.floor(point.y())), int(np.floor(point.x()))
-        if 0 <= r < self._values.shape[0] and 0 <= c < self._values.shape[1]:
-            return r, c
-        return -1, -1
+    # --- the mouse -------------------------------------------------------------------------
 
-    def _on_click(self, event) -> None:
-        row, _ = self._cell_at(event.scenePos())
-        if row >= 0:
-            self.sigRowClicked.emit(row)
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            row = self.row_at(event.position())
+            self._press = (event.position(), row) if row >= 0 else None
             event.accept()
+            return
+        super().mousePressEvent(event)
 
-    def _on_mouse_moved(self, scene_pos) -> None:
-        self._set_hovered(*self._cell_at(scene_pos))
+    def mouseReleaseEvent(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or self._press is None:
+            super().mouseReleaseEvent(event)
+            return
+        start, row = self._press
+        self._press = None
+        # A click, not a drag across the matrix: the row pressed is the query chosen.
+        if (event.position() - start).manhattanLength() < QApplication.startDragDistance():
+            self.sigRowClicked.emit(row)
+        event.accept()
+
+    def mouseMoveEvent(self, event) -> None:
+        self._set_hovered(*self.cell_at(event.position()))
+        super().mouseMoveEvent(event)
 
     def _set_hovered(self, row: int, col: int) -> None:
         if (row, col) == self._hovered:
             return
         self._hovered = (row, col)
-        self._image.setToolTip(self.cell_description(row, col) if row >= 0 else "")
         self.sigCellHovered.emit(row, col)
 
     def leaveEvent(self, event) -> None:
         self._set_hovered(-1, -1)
         super().leaveEvent(event)
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:  # a cell names its numbers; elsewhere the hint
+            row, col = self.cell_at(QPointF(event.pos()))
+            text = self.cell_description(row, col) if row >= 0 else self.toolTip()
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)

@@ -1,9 +1,12 @@
 """Presentation mode: full screen, big text everywhere, thick lines, high contrast.
 
-Qt widgets follow the application font (see :func:`ui.theme.apply_theme`). Plot text
-and lines are pyqtgraph items with fonts and pens of their own, so :class:`PlotScaler`
-walks every plot's scene and scales them from the size each item started with; it
-runs again after each redraw, because views create new text items as they draw.
+Qt widgets follow the application font (see :func:`ui.theme.apply_theme`), and so do
+the views painted straight onto widgets (the heatmaps, matrices, outputs...): they size
+their text with :func:`ui.theme.scaled_points` whenever they lay out. Text and lines
+of the remaining pyqtgraph plots are items with fonts and pens of their own, so
+:class:`PlotScaler` walks every plot's scene and scales them from the size each item
+started with; it runs again after each redraw, because views create new text items as
+they draw.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from PySide6.QtWidgets import QApplication
 
 from app.settings import Preferences
 from ui.theme import apply_theme
-from ui.token_axis import TokenAxis
 
 PRESENTATION_THEME = "high-contrast"
 _BASE_FONT = "_al_base_font"  # attribute on each item: its font before any scaling
@@ -42,8 +44,6 @@ class PlotScaler:
         """Scale every plot inside the window, or inside ``root`` only (a view built later)."""
         for view in (root or self._root).findChildren(pg.GraphicsView):
             for item in view.scene().items():
-                if isinstance(item, TokenAxis):
-                    continue  # sizes itself from the theme's font scale
                 if isinstance(item, pg.AxisItem):
                     self._axis(item)
                 elif isinstance(item, pg.TextItem):

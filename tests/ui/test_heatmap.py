@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QHelpEvent
 
-from ui.heatmap import COLOUR_MAPS, AttentionHeatmap, colour_map
-from ui.token_axis import TokenAxis
+from ui import theme
+from ui.heatmap import COLOUR_MAPS, MASKED_RGBA, SELECTED_ROW_COLOUR, AttentionHeatmap, colour_map
 
 
 @pytest.fixture
@@ -45,6 +46,10 @@ def test_every_offered_colour_map_exists_and_recolours(heatmap):
         heatmap.set_colormap(name)
         assert heatmap.colormap_name == name
         assert colour_map(name).map(1.0) is not None
+        # the bar's top is the map's brightest end, its bottom the darkest
+        for fraction in (0.0, 1.0):
+            expected = colour_map(name).map(fraction, mode="qcolor")
+            assert _near(heatmap.colour_bar.gradient_colour(fraction), expected)
     with pytest.raises(ValueError):
         colour_map("rainbow")
 
@@ -57,43 +62,6 @@ def test_hover_text_names_tokens_score_logit_and_weight(heatmap):
     assert "raw score q\u00b7k = 3.00" in text
     assert "scaled logit = 1.50" in text
     assert "weight = 0.25" in text
-
-
-def test_masked_cells_say_masked_not_zero(heatmap):
-    """A masked cell's hover says masked and its cell shows a dash, never 0.00."""
-    masked = np.triu(np.ones((3, 3), bool), k=1)
-    _set(heatmap, masked)
-    assert "masked" in heatmap.cell_description(0, 2)
-    assert "weight = " not in heatmap.cell_description(0, 2)
-    assert heatmap.cell_texts()[2] == "\u2013"
-    assert not heatmap._hatch.path().isEmpty()
-
-
-def test_selected_row_is_outlined(heatmap):
-    """set_selected_row draws an outline around that whole row; -1 removes it."""
-    _set(heatmap)
-    heatmap.set_selected_row(1)
-    rect = heatmap._row_outline.rect()
-    assert heatmap._row_outline.isVisible()
-    assert (rect.top(), rect.height(), rect.width()) == (1.0, 1.0, 3.0)
-    heatmap.set_selected_row(-1)
-    assert not heatmap._row_outline.isVisible()
-
-
-def test_crowded_key_labels_turn_and_thin_out(qtbot):
-    """64 keys in a small heatmap: top labels read upwards, rows show every n-th name."""
-    hm = AttentionHeatmap()
-    qtbot.addWidget(hm)
-    hm.resize(500, 400)
-    hm.show()
-    tokens = [f"token{i}" for i in range(64)]
-    hm.set_matrix(np.full((64, 64), 1 / 64), tokens, tokens)
-    qtbot.wait(10)
-    top, left = hm._plot.getAxis("top"), hm._plot.getAxis("left")
-    assert isinstance(top, TokenAxis) and top.rotated
-    assert left.step > 1
-    assert left.drawn_labels() == tokens[:: left.step]
-    assert hm.cell_texts() == []  # 64 tokens: no numbers in the cells
 
 
 def test_cell_numbers_only_where_they_fit():
@@ -185,139 +153,6 @@ def test_cell_numbers_are_drawn_where_draw_text_centres_them(qapp):
             np.testing.assert_array_equal(_pixels(ours), _pixels(reference))
 
 
-def _specs(specs):
-    """Draw specs as plain numbers and strings, to compare two axes' output exactly."""
-    axis, ticks, texts = specs
-    return (
-        (axis[0].color().name(), axis[1].x(), axis[1].y(), axis[2].x(), axis[2].y()),
-        [(pen.color().name(), pen.color().alpha(), a.x(), a.y(), b.x(), b.y()) for pen, a, b in ticks],
-        [(r.x(), r.y(), r.width(), r.height(), int(flags), text) for r, flags, text in texts],
-    )
-
-
-def test_quick_number_axes_draw_what_pyqtgraph_draws(heatmap):
-    """The colour bar's and an unnamed token axis's faster redraws give pyqtgraph's ticks and labels."""
-    import pyqtgraph as pg
-    from PySide6.QtGui import QImage, QPainter
-
-    heatmap.set_matrix(np.full((4, 4), 0.3), "abcd", "abcd")
-    unnamed = []  # no names: numbers, as the Context view's bars have
-    for side, size in (("left", (60, 333)), ("top", (333, 50)), ("bottom", (280, 45))):
-        axis = TokenAxis(side, 11)
-        axis.setParentItem(heatmap.colour_bar)
-        axis.resize(*size)
-        unnamed.append(axis)
-    rng = np.random.default_rng(3)
-    ranges = [(0.0, 0.4 + 1e-4 * i) for i in range(30)]  # a top weight moving a little per edit
-    lows, spans = rng.random(40) - 0.5, rng.random(40) * 3 + 1e-3
-    ranges += [(float(lo), float(lo + span)) for lo, span in zip(lows, spans, strict=True)]
-    image = QImage(200, 700, QImage.Format.Format_ARGB32_Premultiplied)
-    written = 0
-    for axis in (heatmap.colour_bar.axis, *unnamed):
-        for low, high in ranges:
-            axis.setRange(low, high)
-            painter = QPainter(image)
-            painter.setFont(axis.style["tickFont"] or painter.font())
-            # Measuring labels may widen the axis (pyqtgraph's side effect): settle it first.
-            pg.AxisItem.generateDrawSpecs(axis, painter)
-            quick = axis.generateDrawSpecs(painter)
-            reference = pg.AxisItem.generateDrawSpecs(axis, painter)
-            painter.end()
-            assert quick is not None and quick[1]  # some ticks are drawn
-            written += bool(quick[2])
-            assert _specs(quick) == _specs(reference)
-    assert written >= len(ranges) // 2  # and labels written (the bar's small ranges all have them)
-
-
-def test_a_renamed_token_keeps_the_axis_ticks_and_shows_the_new_name(heatmap, monkeypatch):
-    """Names are drawn from laid-out texts; the ticks are worked out again only when they move."""
-    heatmap.set_matrix(np.full((4, 4), 0.25), "abcd", "abcd")
-    heatmap.grab()
-    left = heatmap._plot.getAxis("left")
-    worked_out = []
-    original = pg.AxisItem.generateDrawSpecs
-
-    def counting(self, p):
-        worked_out.append(self)
-        return original(self, p)
-
-    monkeypatch.setattr(pg.AxisItem, "generateDrawSpecs", counting)
-    before = heatmap.grab().toImage()
-    heatmap.set_matrix(np.full((4, 4), 0.25), "abcx", "abcx")
-    after = heatmap.grab().toImage()
-    assert left not in worked_out  # same number of names in the same places
-    assert left.drawn_labels() == ["a", "b", "c", "x"]
-    assert before != after  # and the new name is on screen
-    heatmap.set_matrix(np.full((5, 5), 0.2), "abcde", "abcde")
-    heatmap.grab()
-    assert left in worked_out  # five names: new places
-
-
-def test_axis_names_land_where_draw_text_puts_them(heatmap):
-    """Names drawn from cached layouts give the pixels drawText(rect, alignment) gave.
-
-    (Names turned to read upwards may land a fraction of a pixel apart, so this compares
-    names that stay horizontal: few enough keys for the top axis to keep them level.)
-    """
-    from PySide6.QtCore import QRectF, Qt
-    from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter
-
-    tokens = ["The", "bank", "of", "money"]
-    heatmap.set_matrix(np.full((4, 4), 1 / 4), tokens, tokens)
-    heatmap.grab()
-    assert not heatmap._plot.getAxis("top").rotated
-    align = Qt.AlignmentFlag
-    for axis in (heatmap._plot.getAxis("left"), heatmap._plot.getAxis("top")):
-        images = []
-        for reference in (False, True):
-            image = QImage(700, 600, QImage.Format.Format_ARGB32_Premultiplied)
-            image.fill(QColor("white"))
-            painter = QPainter(image)
-            painter.setTransform(axis.sceneTransform())
-            if not reference:
-                axis.paint(painter, None, None)
-            else:  # the line, the ticks and the names, each name by drawText in its rectangle
-                (pen, p1, p2), ticks, _ = axis._specs
-                painter.setPen(pen)
-                painter.drawLine(p1, p2)
-                for tick_pen, a, b in ticks:
-                    painter.setPen(tick_pen)
-                    painter.drawLine(a, b)
-                painter.setFont(axis._font)
-                painter.setPen(axis.textPen())
-                metrics = QFontMetricsF(axis._font)
-                height = metrics.height()
-                offset = axis.style["tickTextOffset"][1 if axis.horizontal else 0] + max(
-                    0, axis.style["tickLength"]
-                )
-                for i, text in enumerate(axis.drawn_labels()):
-                    a = ticks[i * axis.step][1]
-                    width = metrics.horizontalAdvance(text) + 2
-                    if axis.orientation == "left":
-                        rect = QRectF(p1.x() - offset - width, a.y() - height / 2, width, height)
-                        painter.drawText(rect, int(align.AlignRight | align.AlignVCenter), text)
-                    else:
-                        rect = QRectF(a.x() - width / 2, p1.y() - offset - height, width, height)
-                        painter.drawText(rect, int(align.AlignHCenter | align.AlignVCenter), text)
-            painter.end()
-            images.append(_pixels(image))
-        assert (images[0] != 255).any()
-        np.testing.assert_array_equal(images[0], images[1])
-
-
-def test_axis_titles_kept_as_pictures_draw_the_same_pixels(heatmap):
-    """The titles are cached as pictures (not laid out on every edit) without moving a pixel."""
-    from PySide6.QtWidgets import QGraphicsItem
-
-    heatmap.set_matrix(np.full((5, 5), 0.2), "abcde", "abcde")
-    titles = [heatmap._plot.getAxis(side).label for side in ("top", "left")]
-    assert all(t.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache for t in titles)
-    cached = _pixels(heatmap.grab().toImage())
-    for title in titles:
-        title.setCacheMode(QGraphicsItem.CacheMode.NoCache)
-    np.testing.assert_array_equal(cached, _pixels(heatmap.grab().toImage()))
-
-
 def test_colour_image_follows_a_new_colour_map(qapp):
     """The colour table worked out once is worked out again when the colour map changes."""
     import pyqtgraph as pg
@@ -333,3 +168,197 @@ def test_colour_image_follows_a_new_colour_map(qapp):
             item.setImage(data, levels=(0.0, 1.0))
             item.render()
         np.testing.assert_array_equal(_pixels(ours.qimage), _pixels(theirs.qimage))
+
+
+# --- the painted widget -------------------------------------------------------------
+
+
+def _near(a: QColor, b: QColor, tol: int = 3) -> bool:
+    return all(abs(x - y) <= tol for x, y in zip(a.getRgb()[:3], b.getRgb()[:3], strict=True))
+
+
+def _cell_colours(hm, picture, row, col) -> set[tuple[int, int, int]]:
+    """Every colour painted inside cell (row, col), a few pixels in from its edges."""
+    rect = hm.cell_rect(row, col).adjusted(5, 5, -5, -5).toAlignedRect()
+    return {
+        picture.pixelColor(x, y).getRgb()[:3]
+        for x in range(rect.left(), rect.right() + 1)
+        for y in range(rect.top(), rect.bottom() + 1)
+    }
+
+
+def test_each_cell_is_painted_in_its_weights_colour_not_transposed(heatmap):
+    """Row r, column c of the picture has the colour of weights[r, c] (row = query)."""
+    w = _set(heatmap)  # not symmetric: a transposed picture would show
+    picture = heatmap.grab().toImage()
+    cmap = colour_map("viridis")
+    for (r, c), value in np.ndenumerate(w):
+        rect = heatmap.cell_rect(r, c)
+        pixel = picture.pixelColor(round(rect.left() + 4), round(rect.top() + 4))  # clear of its number
+        assert _near(pixel, cmap.map(value / 1.0, mode="qcolor"), tol=6), (r, c)
+    assert heatmap.cell_at(heatmap.cell_center(2, 0)) == (2, 0)
+    assert heatmap.cell_at(heatmap.matrix_rect().topLeft() - QPointF(3, 3)) == (-1, -1)
+
+
+def test_masked_cells_are_grey_and_hatched_and_say_masked(heatmap):
+    """A masked cell is painted grey with dark hatching, says masked and shows a dash, never 0.00."""
+    masked = np.triu(np.ones((3, 3), bool), k=1)
+    _set(heatmap, masked)
+    assert "masked" in heatmap.cell_description(0, 2)
+    assert "weight = " not in heatmap.cell_description(0, 2)
+    assert heatmap.cell_texts()[2] == "\u2013"
+    picture = heatmap.grab().toImage()
+    grey, hatch = MASKED_RGBA[:3], (70, 70, 70)
+    assert {grey, hatch} <= _cell_colours(heatmap, picture, 0, 2)
+    assert not {grey, hatch} & _cell_colours(heatmap, picture, 2, 0)  # an open cell keeps its colour
+    heatmap.set_matrix(np.full((3, 3), 1 / 3), "abc", "abc")  # mask lifted: no grey left
+    assert grey not in _cell_colours(heatmap, heatmap.grab().toImage(), 0, 2)
+
+
+def test_selected_row_is_outlined(heatmap):
+    """set_selected_row outlines that whole row; -1 (or a row that is not there) removes it."""
+    _set(heatmap)
+    heatmap.set_selected_row(1)
+    assert heatmap.selected_row == 1
+    picture = heatmap.grab().toImage()
+    rect = heatmap.cell_rect(1, 0)
+    outline = SELECTED_ROW_COLOUR.getRgb()[:3]
+    for col in range(3):  # along the row's top edge, across every column
+        x = round(heatmap.cell_center(1, col).x())
+        assert picture.pixelColor(x, round(rect.top())).getRgb()[:3] == outline
+    assert picture.pixelColor(x, round(heatmap.cell_rect(2, 0).bottom()) - 1).getRgb()[:3] != outline
+    heatmap.set_selected_row(7)
+    assert heatmap.selected_row == -1
+    picture = heatmap.grab().toImage()
+    assert picture.pixelColor(x, round(rect.top())).getRgb()[:3] != outline
+
+
+def test_clicking_a_row_and_hovering_a_cell_report_them(heatmap, qtbot):
+    """A click on any cell of a row reports that query; hovering reports (row, column)."""
+    _set(heatmap)
+    clicked, hovered = [], []
+    heatmap.sigRowClicked.connect(clicked.append)
+    heatmap.sigCellHovered.connect(lambda r, c: hovered.append((r, c)))
+    qtbot.mouseClick(heatmap, Qt.MouseButton.LeftButton, pos=heatmap.cell_center(2, 0).toPoint())
+    qtbot.mouseClick(heatmap, Qt.MouseButton.LeftButton, pos=heatmap.cell_center(0, 2).toPoint())
+    qtbot.mouseClick(heatmap, Qt.MouseButton.LeftButton, pos=QPoint(2, 2))  # outside the cells
+    assert clicked == [2, 0]
+    qtbot.mouseMove(heatmap, heatmap.cell_center(1, 2).toPoint())
+    assert hovered[-1] == (1, 2)
+    qtbot.mouseMove(heatmap, QPoint(2, 2))
+    assert hovered[-1] == (-1, -1)
+
+
+def test_tooltip_names_the_cell_under_the_mouse_and_explains_elsewhere(heatmap, monkeypatch):
+    """Over a cell the tooltip is its description; beside the cells, the reading hint."""
+    import ui.heatmap
+
+    shown = []
+
+    class Tip:  # the offscreen platform cannot raise a real tooltip window
+        @staticmethod
+        def showText(_at, text, _widget):  # noqa: N802 - Qt's name
+            shown.append(text)
+
+        @staticmethod
+        def hideText():  # noqa: N802
+            shown.append("")
+
+    monkeypatch.setattr(ui.heatmap, "QToolTip", Tip)
+    _set(heatmap)
+    for pos in (heatmap.cell_center(1, 0).toPoint(), QPoint(2, 2)):
+        event = QHelpEvent(QEvent.Type.ToolTip, pos, heatmap.mapToGlobal(pos))
+        assert heatmap.event(event)
+    assert shown[0] == heatmap.cell_description(1, 0)
+    assert shown[1] == heatmap.toolTip() and "Rows are query tokens" in shown[1]
+
+
+def test_crowded_key_labels_turn_and_thin_out(qtbot):
+    """64 keys in a small heatmap: top labels read upwards, rows show every n-th name."""
+    hm = AttentionHeatmap()
+    qtbot.addWidget(hm)
+    hm.resize(500, 400)
+    hm.show()
+    tokens = [f"token{i}" for i in range(64)]
+    hm.set_matrix(np.full((64, 64), 1 / 64), tokens, tokens)
+    hm.grab()
+    _, rows, cols, _ = hm._layout()
+    assert cols.rotated and not rows.rotated
+    assert rows.step > 1
+    assert rows.drawn() == tokens[:: rows.step]
+    spacing = hm.matrix_rect().height() / 64 * rows.step
+    assert QFontMetricsF(rows.font).height() <= spacing  # written names never overlap
+    assert hm.cell_texts() == []  # 64 tokens: no numbers in the cells
+
+
+def test_text_grows_with_the_presentation_font(heatmap):
+    """Names, titles, the colour bar's numbers and the cell numbers are sized when laid out,
+    so a larger font scale (presentation mode) writes them all larger."""
+    heatmap.set_matrix(np.full((4, 4), 0.25), "abcd", "abcd")
+    heatmap.grab()
+    normal = {what: QFontMetricsF(font).height() for what, font in heatmap.painted_fonts()}
+    assert {"token labels", "axis titles", "colour bar numbers", "cell numbers"} <= set(normal)
+    before = theme.font_scale()
+    theme._scale["font"] = 2.0  # as apply_theme sets it in presentation mode
+    try:
+        heatmap.set_matrix(np.full((4, 4), 0.25), "abcd", "abcd")  # unchanged numbers: still repainted
+        heatmap.grab()
+        big = {what: QFontMetricsF(font).height() for what, font in heatmap.painted_fonts()}
+        for what in ("token labels", "axis titles", "colour bar numbers"):
+            assert big[what] > 1.5 * normal[what], what
+    finally:
+        theme._scale["font"] = before
+
+
+def test_colour_bar_writes_round_numbers_from_zero_to_the_top(heatmap):
+    """The bar's numbers are round steps from 0 and reach no higher than the top weight."""
+    heatmap.set_matrix(np.array([[0.92, 0.08], [0.3, 0.7]]), "ab", "ab")
+    heatmap.grab()
+    texts = heatmap.colour_bar.tick_texts()
+    assert texts[0] == "0" and len(texts) >= 5
+    values = [float(t) for t in texts]
+    assert values == sorted(values) and values[-1] <= 0.92
+    steps = np.diff(values)
+    np.testing.assert_allclose(steps, steps[0])
+
+
+def test_axis_titles_and_names_are_painted(heatmap):
+    """The titles say which side is which, and the names stand beside the matrix."""
+    assert heatmap.axis_titles() == ("Key (looked at)", "Query (looking)")
+    _set(heatmap)
+    picture = heatmap.grab().toImage()
+    rect = heatmap.matrix_rect()
+    left = picture.copy(0, round(rect.top()), round(rect.left()) - 4, round(rect.height()))
+    above = picture.copy(round(rect.left()), 0, round(rect.width()), round(rect.top()) - 4)
+    for part in (left, above):  # something dark written there (names and titles)
+        assert (_pixels(part)[:, : part.width() * 4].reshape(-1, 4)[:, :3] < 100).any()
+
+
+def test_bad_input_never_crashes(heatmap):
+    """Empty, tiny, NaN: painted without error; a mismatch of shape and names is refused."""
+    heatmap.set_matrix(np.zeros((0, 0)), [], [])
+    heatmap.grab()
+    assert heatmap.cell_at(QPointF(100, 100)) == (-1, -1)
+    nan = np.array([[np.nan, 1.0], [0.5, 0.5]])
+    heatmap.set_matrix(nan, ["a" * 60, "b"], "cd")
+    heatmap.grab()
+    heatmap.resize(40, 30)
+    heatmap.grab()
+    heatmap.set_selected_row(1)
+    heatmap.grab()
+    with pytest.raises(ValueError):
+        heatmap.set_matrix(np.ones((2, 2)), "abc", "ab")
+    with pytest.raises(ValueError):
+        heatmap.set_matrix(np.ones(4), "abcd", "abcd")
+
+
+def test_an_unchanged_matrix_repaints_nothing(heatmap, qtbot):
+    """Another head's edit hands over the same weights: no repaint is asked for."""
+    _set(heatmap)
+    heatmap.grab()
+    qtbot.wait(20)
+    painted = []
+    heatmap.paintEvent = lambda event: painted.append(event)  # what Qt would call
+    _set(heatmap)
+    qtbot.wait(20)
+    assert painted == []

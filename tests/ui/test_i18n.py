@@ -248,7 +248,7 @@ def test_visible_texts_come_out_translated(marking_window):
     view = win.attention_view
     assert _marked(view.caption.toolTip()) and _marked(view.readout.text())
     assert _marked(view.title.text())  # "Head {number} — {name}", filled in after translation
-    assert _marked(view.heatmap._plot.getAxis("top").labelText)
+    assert all(_marked(title) for title in view.heatmap.axis_titles())
     assert _marked(win.windowTitle())
 
 

@@ -51,11 +51,10 @@ def test_no_stray_tab_bars(bank_window):
 def test_selecting_a_query_in_the_heatmap_reaches_every_view(bank_window, open_view, qtbot):
     """A click on a heatmap row is shown by the steps panel, the lines view and the comparison."""
     heatmap = bank_window.attention_view.heatmap
-    vb = heatmap._plot.vb
-    scene_point = vb.mapViewToScene(vb.mapToView(vb.rect().center()))
-    qtbot.mouseClick(heatmap.viewport(), Qt.MouseButton.LeftButton, pos=heatmap.mapFromScene(scene_point))
+    row, col = heatmap.cell_at(heatmap.matrix_rect().center())
+    qtbot.mouseClick(heatmap, Qt.MouseButton.LeftButton, pos=heatmap.cell_center(row, col).toPoint())
     query = bank_window.selection.query
-    assert query >= 0
+    assert query == row >= 0
     token = bank_window.session.state.tokens[query]
     assert f"query '{token}' (token {query + 1})" in open_view("steps").title.text()
     assert open_view("lines").canvas.selected_query == query

@@ -96,11 +96,12 @@ def test_undo_updates_the_controls(window):
 def test_clicking_a_row_selects_that_query(window, qtbot):
     """A click on a heatmap cell selects its query row everywhere."""
     heatmap = window.attention_view.heatmap
-    vb = heatmap._plot.vb
-    scene_point = vb.mapViewToScene(vb.mapToView(vb.rect().center()))
-    view_point = heatmap.mapFromScene(scene_point)
-    qtbot.mouseClick(heatmap.viewport(), Qt.MouseButton.LeftButton, pos=view_point)
-    assert window.selection.query == int(np.floor(vb.mapSceneToView(scene_point).y()))
+    centre = heatmap.matrix_rect().center()  # the middle of the cells: some row, some column
+    row, col = heatmap.cell_at(centre)
+    assert row >= 0 and row != window.selection.query
+    qtbot.mouseClick(heatmap, Qt.MouseButton.LeftButton, pos=heatmap.cell_center(row, col).toPoint())
+    assert window.selection.query == row
+    assert heatmap.selected_row == row
 
 
 def test_long_tokens_are_shortened_on_the_axes():

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLabel, 
 
 from app.session import Session
 from ui.cell_texts import CellTexts
+from ui.heatmap import AttentionHeatmap
 from ui.main_window import MainWindow
-from ui.token_axis import TokenAxis
 
 MIN_TEXT_PX = 18
 
@@ -36,6 +36,9 @@ def visible_text_heights(win):
                 w.isVisibleTo(win) and not w.visibleRegion().isEmpty() and text
             ):  # icon-only buttons have no text
                 out.append((f"{cls.__name__} {text!r}", QFontMetricsF(w.font()).height()))
+    for heatmap in win.findChildren(AttentionHeatmap):  # painted: it names the fonts it writes in
+        if heatmap.isVisibleTo(win) and not heatmap.visibleRegion().isEmpty():
+            out += [(what, QFontMetricsF(font).height()) for what, font in heatmap.painted_fonts()]
     for view in win.findChildren(pg.GraphicsView):
         # A graphics view is covered by its viewport: ask the viewport what shows.
         if not view.isVisibleTo(win) or view.viewport().visibleRegion().isEmpty():
@@ -43,8 +46,6 @@ def visible_text_heights(win):
         for item in view.scene().items():
             if isinstance(item, pg.TextItem) and item.isVisible():
                 out.append(("plot text", QFontMetricsF(item.textItem.font()).height()))
-            elif isinstance(item, TokenAxis) and item.isVisible() and item.drawn_labels():
-                out.append(("token labels", QFontMetricsF(item._font).height()))
             elif (
                 isinstance(item, pg.AxisItem) and item.isVisible() and item.style.get("tickFont") is not None
             ):
@@ -91,24 +92,24 @@ def test_f11_toggles_presentation(window, qtbot):
 
 
 def _bar_labels(window) -> list[str]:
-    """The tick labels the centre heatmap's colour bar draws now."""
-    from PySide6.QtGui import QImage, QPainter
+    """The numbers the centre heatmap's colour bar draws now."""
+    heatmap = window.attention_view.heatmap
+    heatmap.grab()  # painted: the numbers are chosen for the bar's length when painted
+    return heatmap.colour_bar.tick_texts()
 
-    axis = window.attention_view.heatmap.colour_bar.axis
-    image = QImage(10, 10, QImage.Format.Format_ARGB32)
-    painter = QPainter(image)  # generateDrawSpecs measures text with the painter's font
-    try:
-        return [text for _, _, text in axis.generateDrawSpecs(painter)[2]]
-    finally:
-        painter.end()
+
+def _bar_extent(window) -> int:
+    """Pixels the colour bar with its numbers takes beside the matrix."""
+    heatmap = window.attention_view.heatmap
+    return heatmap.colour_bar.extent(heatmap.matrix_rect().height())
 
 
 def test_the_colour_bar_keeps_its_numbers_in_presentation_mode(window):
-    """Its axis had pyqtgraph's fixed 45 px width: the bigger numbers did not fit, and
-    only "0" was drawn. The width grows with the text and comes back afterwards."""
+    """pyqtgraph's bar had a fixed 45 px axis: the bigger numbers did not fit, and only "0"
+    was drawn. The room for the numbers grows with the text and comes back afterwards."""
     window.session.load_preset("bank")
     normal = _bar_labels(window)
-    width = window.attention_view.heatmap.colour_bar.axis.width()
+    width = _bar_extent(window)
     assert len(normal) >= 5
     window.presentation.set_active(True, full_screen=False)
     for _ in range(3):
@@ -116,7 +117,9 @@ def test_the_colour_bar_keeps_its_numbers_in_presentation_mode(window):
     big = _bar_labels(window)
     assert len(big) >= 5, big
     assert {"0", "0.2", "0.4", "0.6", "0.8"} <= set(big)
+    assert set(big) <= {f"{i / 10:g}" for i in range(11)}  # round numbers, as before
+    assert _bar_extent(window) > width  # bigger numbers, more room
     window.presentation.set_active(False)
-    for _ in range(3):  # the layout gives the axis its width back
+    for _ in range(3):  # the normal size comes back with the normal font
         QApplication.processEvents()
-    assert window.attention_view.heatmap.colour_bar.axis.width() == width
+    assert _bar_extent(window) == width
