@@ -10,20 +10,21 @@ and length, and written as laid-out static texts.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPen
+from PySide6.QtCore import QLineF, QPointF, QRectF
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPen
 
 from ui.painted_axes import (
     AXIS_COLOUR,
     TEXT_COLOUR,
     TEXT_OFFSET,
     TICK_LENGTH,
-    draw_text,
     font_of,
     nice_ticks,
     paint_title,
+    static_text,
     tick_text,
 )
+from ui.theme import scaled_points
 from ui.token_axis import text_widths
 
 BAR_WIDTH = 18  # pixels, as pyqtgraph's ColorBarItem drew it
@@ -44,8 +45,10 @@ class ColourBar:
         self.points = points
         self._levels = (0.0, 1.0)
         self._gradient = QImage(1, 256, QImage.Format.Format_RGB32)
-        self._ticks_for: tuple | None = None
-        self._ticks: list[tuple[float, str]] = []
+        self._font_for: tuple[int, QFont, float] | None = None  # (scaled size, font, its height)
+        # (levels, length, size) -> ticks, each (value, text, laid-out text, width), and the
+        # widest: a heatmap asks for the same ones when laying out and painting an edit.
+        self._ticks: dict[tuple, tuple[list, float]] = {}
         self._length = 0.0  # the bar's length when last painted (see tick_texts)
 
     def levels(self) -> tuple[float, float]:
@@ -67,18 +70,37 @@ class ColourBar:
         row = round((1.0 - min(max(fraction, 0.0), 1.0)) * 255)
         return self._gradient.pixelColor(0, row)
 
+    def font(self) -> tuple[QFont, float]:
+        """The numbers' and title's font at the current presentation scale, and its height."""
+        size = scaled_points(self.points)
+        if self._font_for is None or self._font_for[0] != size:
+            font = font_of(self.points)
+            self._font_for = (size, font, QFontMetricsF(font).height())
+        return self._font_for[1], self._font_for[2]
+
+    def _marks(self, length: float) -> tuple[list, float]:
+        """(ticks, widest text) for a bar ``length`` pixels long; each tick is (value, text,
+        its laid-out static text, its width)."""
+        font, height = self.font()
+        key = (self._levels, round(length, 1), font.pointSize())
+        found = self._ticks.get(key)
+        if found is None:
+            low, high = self._levels
+            values = nice_ticks(low, high, length, TICK_GAP * height)
+            spacing = values[1] - values[0] if len(values) > 1 else 1.0
+            texts = [tick_text(v, spacing) for v in values]
+            widths = text_widths(font, [WIDEST_NUMBER, *texts])
+            ticks = [
+                (v, t, static_text(font, t), w) for v, t, w in zip(values, texts, widths[1:], strict=True)
+            ]
+            if len(self._ticks) >= 4:
+                self._ticks.clear()
+            found = self._ticks[key] = (ticks, max(widths))
+        return found
+
     def ticks(self, length: float) -> list[tuple[float, str]]:
         """(value, text) of the numbers written along a bar ``length`` pixels long."""
-        font = font_of(self.points)
-        key = (self._levels, round(length, 1), font.key())
-        if key != self._ticks_for:
-            low, high = self._levels
-            gap = TICK_GAP * QFontMetricsF(font).height()
-            values = nice_ticks(low, high, length, gap)
-            spacing = values[1] - values[0] if len(values) > 1 else 1.0
-            self._ticks = [(v, tick_text(v, spacing)) for v in values]
-            self._ticks_for = key
-        return self._ticks
+        return [(v, t) for v, t, _, _ in self._marks(length)[0]]
 
     def tick_texts(self) -> list[str]:
         """The numbers written along the bar when it was last painted."""
@@ -86,16 +108,15 @@ class ColourBar:
 
     def extent(self, length: float) -> int:
         """Pixels the bar, its numbers and its title need across (beside a ``length`` px matrix)."""
-        font = font_of(self.points)
-        widest = max(text_widths(font, [WIDEST_NUMBER] + [t for _, t in self.ticks(length)]))
-        title = QFontMetricsF(font).height() + TITLE_GAP if self.title else 0
+        _, height = self.font()
+        widest = self._marks(length)[1]
+        title = height + TITLE_GAP if self.title else 0
         return round(BAR_WIDTH + TICK_LENGTH + TEXT_OFFSET + widest + title + 0.5)
 
     def paint(self, painter, rect: QRectF) -> None:
         """Title (turned, as pyqtgraph wrote it) at the left of ``rect``, then the bar as tall
         as ``rect``, then its numbers."""
-        font = font_of(self.points)
-        height = QFontMetricsF(font).height()
+        font, height = self.font()
         left = rect.left() + (height + TITLE_GAP if self.title else 0)
         if rect.height() <= 0 or rect.right() - left < BAR_WIDTH:
             return
@@ -109,14 +130,14 @@ class ColourBar:
         low, high = self._levels
         span = (high - low) or 1.0
         right = bar.right() + 0.5
-        ticks = self.ticks(rect.height())
-        marks = [(text, bar.bottom() - (value - low) / span * bar.height()) for value, text in ticks]
-        for _, y in marks:
-            painter.drawLine(QPointF(right, y), QPointF(right + TICK_LENGTH, y))
+        ticks = self._marks(rect.height())[0]
+        ys = [bar.bottom() - (value - low) / span * bar.height() for value, _, _, _ in ticks]
+        painter.drawLines([QLineF(right, y, right + TICK_LENGTH, y) for y in ys])
         painter.setFont(font)
         painter.setPen(TEXT_COLOUR)
-        for text, y in marks:
-            draw_text(painter, font, text, right + TICK_LENGTH + TEXT_OFFSET, y - height / 2)
+        x = right + TICK_LENGTH + TEXT_OFFSET
+        for (_, _, static, _), y in zip(ticks, ys, strict=True):
+            painter.drawStaticText(QPointF(x, y - height / 2), static)
         if self.title:
             band = QRectF(rect.left(), rect.top(), height, rect.height())
             paint_title(painter, self.title, font, band, upwards=True)
