@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPen, QTransform
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from ui.colour_bar import BAR_WIDTH, ColourBar
 from ui.heatmap import ColourImage, colour_map
 from ui.painted_axes import (
-    AXIS_COLOUR,
     MARGIN,
     TEXT_COLOUR,
     TEXT_OFFSET,
@@ -39,7 +39,6 @@ NAME_POINTS = 11
 TITLE_POINTS = 11
 NUMBER_POINTS = 10
 BAR_HEIGHT = 0.7  # of a row
-COLOUR_BAR_WIDTH = 16
 SPACING = 6  # between the bars, the matrix and the colour bar
 BAR_SHARE = 2 / 5  # of the width left for the two plots (pyqtgraph's stretch factors 2:3)
 
@@ -72,10 +71,9 @@ class ContextPicture(QWidget):
         self.tips = ("", "", "")  # tooltips over the bars, the matrix, elsewhere
         self.image = ColourImage(axisOrder="row-major")
         self.image.setColorMap(colour_map("viridis"))
-        lut = colour_map("viridis").getLookupTable(0.0, 1.0, 256, alpha=False)
-        self._gradient = QImage(1, 256, QImage.Format.Format_RGB32)
-        for i, (r, g, b) in enumerate(lut):
-            self._gradient.setPixelColor(0, 255 - i, QColor(int(r), int(g), int(b)))  # 1.0 on top
+        # The same colour bar as the big heatmap's, without a title (the matrix has one).
+        self.colour_bar = ColourBar("", NUMBER_POINTS)
+        self.colour_bar.set_colour_map(colour_map("viridis"))
         self._hovered = (-1, -1)
         self._key = None
         self._geometry = None
@@ -105,6 +103,7 @@ class ContextPicture(QWidget):
             return  # nothing to repaint
         self.labels, self.shift, self.repeated = labels, shift, repeated
         self.values, self.low, self.outlines = values, float(low), outlines
+        self.colour_bar.set_levels(self.low, 1.0)
         if values.size:
             self.image.setImage(values, levels=(self.low, 1.0))
         self.update()
@@ -143,9 +142,6 @@ class ContextPicture(QWidget):
         ticks_key = (self.bar_range(), self.low)
         if ticks_key != self._ticks_key:
             numbers = QFontMetricsF(g["number_font"])
-            colour_values = nice_ticks(self.low, 1.0, g["colour"].height(), 2.2 * numbers.height())
-            spacing = colour_values[1] - colour_values[0] if len(colour_values) > 1 else 1.0
-            g["colour_ticks"] = [(v, tick_text(v, spacing)) for v in colour_values]
             gap = 4 * numbers.horizontalAdvance("0.0")  # a few numbers, as pyqtgraph's axis wrote
             bar_values = nice_ticks(0.0, self.bar_range(), g["bars"].width(), gap)
             spacing = bar_values[1] - bar_values[0] if len(bar_values) > 1 else 1.0
@@ -163,7 +159,7 @@ class ContextPicture(QWidget):
         width, height = float(self.width()), float(self.height())
         # The colour bar keeps room for the widest number it could write ("-0.000"), so
         # the plots keep their size (and their names stay written) as its numbers move.
-        colour_w = COLOUR_BAR_WIDTH + TICK_LENGTH + TEXT_OFFSET + numbers.horizontalAdvance("-0.000")
+        colour_w = BAR_WIDTH + TICK_LENGTH + TEXT_OFFSET + numbers.horizontalAdvance("-0.000")
         plots_w = width - 2 * MARGIN - colour_w - 2 * SPACING
         # The names' size depends on the rows' height, which depends on how deep the
         # column names are: two passes, the first with a guess.
@@ -181,7 +177,7 @@ class ContextPicture(QWidget):
             top = MARGIN + title_h + max(bar_numbers, column_names)
         bars = QRectF(MARGIN + left_w, top, bars_rect_w, height - MARGIN - top)
         matrix = QRectF(bars.right() + SPACING + left_w, top, matrix_rect_w, bars.height())
-        colour = QRectF(matrix.right() + SPACING, top, COLOUR_BAR_WIDTH, bars.height())
+        colour = QRectF(matrix.right() + SPACING, top, colour_w, bars.height())
         return {
             "ok": n > 0 and bars.width() > 0 and matrix.width() > 0 and bars.height() > 0,
             "bars": bars,
@@ -229,7 +225,7 @@ class ContextPicture(QWidget):
             painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
             self._paint_bars(painter, g)
             self._paint_matrix(painter, g)
-            self._paint_colour_bar(painter, g)
+            self.colour_bar.paint(painter, g["colour"])
         finally:
             painter.end()
 
@@ -274,25 +270,6 @@ class ContextPicture(QWidget):
         g["columns"].paint(painter, matrix, "top")
         band = QRectF(matrix.left(), MARGIN, matrix.width(), g["title_h"])
         paint_title(painter, self.matrix_title, g["title_font"], band)
-
-    def _paint_colour_bar(self, painter, g) -> None:
-        colour = g["colour"]
-        painter.drawImage(colour, self._gradient)
-        pen = QPen(AXIS_COLOUR)
-        pen.setCosmetic(True)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRect(colour.adjusted(-0.5, -0.5, 0.5, 0.5))
-        span = (1.0 - self.low) or 1.0
-        painter.setFont(g["number_font"])
-        height = QFontMetricsF(g["number_font"]).height()
-        right = colour.right() + 0.5
-        for v, text in g["colour_ticks"]:
-            y = colour.bottom() - (v - self.low) / span * colour.height()
-            painter.setPen(pen)
-            painter.drawLine(QPointF(right, y), QPointF(right + TICK_LENGTH, y))
-            painter.setPen(TEXT_COLOUR)
-            draw_text(painter, g["number_font"], text, right + TICK_LENGTH + TEXT_OFFSET, y - height / 2)
 
     # --- the mouse -------------------------------------------------------------------------
 
