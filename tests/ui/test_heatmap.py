@@ -301,7 +301,6 @@ def test_text_grows_with_the_presentation_font(heatmap):
     before = theme.font_scale()
     theme._scale["font"] = 2.0  # as apply_theme sets it in presentation mode
     try:
-        heatmap.set_matrix(np.full((4, 4), 0.25), "abcd", "abcd")  # unchanged numbers: still repainted
         heatmap.grab()
         big = {what: QFontMetricsF(font).height() for what, font in heatmap.painted_fonts()}
         for what in ("token labels", "axis titles", "colour bar numbers"):
@@ -352,8 +351,9 @@ def test_bad_input_never_crashes(heatmap):
         heatmap.set_matrix(np.ones(4), "abcd", "abcd")
 
 
-def test_an_unchanged_matrix_repaints_nothing(heatmap, qtbot):
-    """Another head's edit hands over the same weights: no repaint is asked for."""
+def test_an_unchanged_matrix_repaints_nothing_unless_the_font_scale_changed(heatmap, qtbot):
+    """Another head's edit hands over the same weights: no repaint is asked for; after the
+    presentation font changed (its text is sized when painted) the same weights repaint."""
     _set(heatmap)
     heatmap.grab()
     qtbot.wait(20)
@@ -362,3 +362,11 @@ def test_an_unchanged_matrix_repaints_nothing(heatmap, qtbot):
     _set(heatmap)
     qtbot.wait(20)
     assert painted == []
+    before = theme.font_scale()
+    theme._scale["font"] = 2.0
+    try:
+        _set(heatmap)
+        qtbot.wait(20)
+        assert painted
+    finally:
+        theme._scale["font"] = before
