@@ -39,7 +39,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QVBox
 
 from ui import lazy_view, line_raster
 from ui.heatmap import short_label
-from ui.layout_shield import LayoutShield
+from ui.lines_legend import LinesLegend
 from ui.theme import font_scale, scaled_points
 
 # Okabe & Ito's palette, readable with the common colour-vision deficiencies; heads
@@ -392,20 +392,6 @@ class LinesCanvas(QWidget):
             self.sigQueryClicked.emit(hit[1])
 
 
-class _LegendShield(LayoutShield):
-    """A :class:`LayoutShield` that also keeps the legend's new width-for-one-line to itself.
-
-    The legend wraps: what its layout uses is its height at the width it has. Its size
-    hint (the whole legend on one line) changes with every head added or removed, and
-    passing that on laid out the main window and every dock again on each head-slider
-    step, though the legend kept its lines.
-    """
-
-    def _measure(self) -> tuple:
-        hint, *rest = super()._measure()
-        return (None, *rest)
-
-
 class LinesView(QWidget):
     """Header (which heads, legend) above a scrollable :class:`LinesCanvas`."""
 
@@ -425,8 +411,7 @@ class LinesView(QWidget):
                 "head selected in the heatmap."
             )
         )
-        self.legend = QLabel()
-        self.legend.setWordWrap(True)
+        self.legend = LinesLegend()  # painted: a rich-text label cost ~2 ms per head-slider step
         self.legend.setToolTip(self.tr("Which colour is which head. Dashed lines are heads 9-16."))
         self.note = QLabel()
         self.note.setWordWrap(True)
@@ -440,7 +425,7 @@ class LinesView(QWidget):
         header.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
-        layout.addWidget(_LegendShield(self.legend))
+        layout.addWidget(self.legend)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.note)
         self.mode.currentIndexChanged.connect(self._redraw)
@@ -464,15 +449,12 @@ class LinesView(QWidget):
         heads = self.shown_heads(res.n_heads)
         lines = select_lines(res.weights, heads)
         self.canvas.set_data(state.tokens, lines, state.head_mask)
-        swatches = []
+        entries = []
         for h in heads:
             off = "" if state.head_mask[h] else " " + self.tr("(off)")
-            dash = " - -" if h >= len(HEAD_COLOURS) else ""
-            swatches.append(
-                f"<span style='color:{HEAD_COLOURS[h % len(HEAD_COLOURS)]}; font-size:16pt'>"
-                f"\u25a0{dash}</span>&nbsp;{h + 1}: {state.head_names[h]}{off}"
-            )
-        self.legend.setText(" &nbsp;&nbsp; ".join(swatches))
+            colour = HEAD_COLOURS[h % len(HEAD_COLOURS)]
+            entries.append((colour, h >= len(HEAD_COLOURS), f"{h + 1}: {state.head_names[h]}{off}"))
+        self.legend.set_entries(entries)
         if lines.capped:
             self.note.setText(
                 self.tr(

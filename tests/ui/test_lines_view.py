@@ -329,3 +329,20 @@ def test_a_legend_that_keeps_its_lines_does_not_lay_the_view_out_again(qtbot):
     for _ in range(3):
         QApplication.processEvents()
     assert requests  # the legend shrank: the layout was told
+
+
+def test_the_legend_wraps_between_entries_and_names_every_head(qtbot):
+    """Each head's square and name stay together on a line; a narrow legend takes more
+    lines, a wide one a single line; its text names every head."""
+    from ui.lines_legend import LinesLegend
+
+    legend = LinesLegend()
+    qtbot.addWidget(legend)
+    legend.set_entries([(HEAD_COLOURS[h % 8], h >= 8, f"{h + 1}: Head {h + 1}") for h in range(10)])
+    one_line = legend.heightForWidth(5000)
+    assert abs(legend.heightForWidth(60) - 10 * one_line) < 10  # one entry a line
+    assert one_line < legend.heightForWidth(300) < 10 * one_line
+    assert all(f"{h}: Head {h}" in legend.text() for h in range(1, 11))
+    legend.resize(300, legend.heightForWidth(300))
+    image = legend.grab().toImage()
+    assert image.pixelColor(6, one_line // 2) == QColor(HEAD_COLOURS[0])  # the first square
