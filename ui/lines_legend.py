@@ -14,6 +14,7 @@ from PySide6.QtCore import QPointF, QSize
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ui.painted_axes import static_text
 from ui.theme import scaled_points
 from ui.token_axis import text_widths
 
@@ -122,14 +123,16 @@ class LinesLegend(QWidget):
             for row, line in enumerate(self._lines(self.width())):
                 baseline = row * line_height + ascent  # one baseline for squares and names
                 x = 0.0
-                for i in line:
+                for i in line:  # laid-out static texts, placed by their tops
                     mark, name, w_mark, w_name = pieces[i]
                     painter.setFont(swatch)
                     painter.setPen(QColor(self._entries[i][0]))
-                    painter.drawText(QPointF(x, baseline), mark)
+                    top = baseline - swatch_metrics.ascent()
+                    painter.drawStaticText(QPointF(x, top), static_text(swatch, mark))
                     painter.setFont(font)
                     painter.setPen(text_colour)
-                    painter.drawText(QPointF(x + w_mark, baseline), name)
+                    top = baseline - metrics.ascent()
+                    painter.drawStaticText(QPointF(x + w_mark, top), static_text(font, name))
                     x += w_mark + w_name + separator
         finally:
             painter.end()
