@@ -10,6 +10,8 @@ number of lines.
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QPointF, QSize
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -87,8 +89,9 @@ class LinesLegend(QWidget):
         return lines
 
     def _line_height(self) -> float:
+        # Whole pixels per line, as the label's text layout gave its lines.
         font, swatch = self._fonts()
-        return max(QFontMetricsF(font).height(), QFontMetricsF(swatch).height())
+        return math.ceil(max(QFontMetricsF(font).height(), QFontMetricsF(swatch).height()))
 
     def hasHeightForWidth(self) -> bool:
         return True
