@@ -15,6 +15,7 @@ from app.comparison import snapshot_comparison
 from ui import lazy_view
 from ui.heatmap import AttentionHeatmap
 from ui.layout_shield import LayoutShield
+from ui.rich_label import RichLabel
 
 # Marked for translation (context "compare_view"), translated where shown.
 CAPTION = QT_TRANSLATE_NOOP(
@@ -48,14 +49,13 @@ class _Panel(QWidget):
         self.title.setWordWrap(True)
         self.heatmap = AttentionHeatmap(font_size=11)
         self.heatmap.setToolTip(tooltip)
-        self.stats = QLabel()
-        self.stats.setWordWrap(True)
+        self.stats = RichLabel()  # new numbers on most edits: laid out once (see ui.rich_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         # Shielded: the numbers change on most edits and would lay the dock out again each time.
         layout.addWidget(LayoutShield(self.title))
         layout.addWidget(self.heatmap, 1)
-        layout.addWidget(LayoutShield(self.stats))
+        layout.addWidget(self.stats)
 
 
 class CompareView(QWidget):

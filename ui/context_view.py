@@ -17,7 +17,7 @@ from app.analysis import snapshot_context_effect
 from ui import lazy_view
 from ui.context_picture import ContextPicture
 from ui.heatmap import short_label
-from ui.layout_shield import LayoutShield
+from ui.rich_label import RichLabel
 
 # Marked for translation (context "context_view"), translated where shown.
 SIMILARITY_OF = {
@@ -51,8 +51,9 @@ class ContextView(QWidget):
         self.setAutoFillBackground(True)
         self._session = session
         self._selection = selection
-        self.callout = QLabel()
-        self.callout.setWordWrap(True)
+        # Its numbers change on most edits: a RichLabel lays the new text out once and the
+        # dock again only when the text needs another height (see ui.rich_label).
+        self.callout = RichLabel()
         self.callout.setToolTip(
             self.tr(
                 "A word that appears twice starts from the same word vector. With positions on, "
@@ -68,8 +69,7 @@ class ContextView(QWidget):
             )
         )
         header = QHBoxLayout()
-        # Shielded: its numbers change on most edits and would lay the dock out again each time.
-        header.addWidget(LayoutShield(self.callout), 1)
+        header.addWidget(self.callout, 1)
         header.addWidget(QLabel(self.tr("Similarity of")))
         header.addWidget(self.which)
         # One painted widget for the bars, the matrix and its colour bar (see ContextPicture).

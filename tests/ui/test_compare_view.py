@@ -46,3 +46,68 @@ def test_redraws_after_adding_heads(bank_window, open_view):
     compare = open_view("compare")
     bank_window.session.set_heads(4)
     assert compare.single.title.text() == "One head, d_k = 16 (4 \u00d7 4)"
+
+
+def test_rich_labels_take_a_qlabels_room_and_pixels(qtbot):
+    """The statistics and the Context callout are RichLabels: laid out once per new text,
+    they must take the room a word-wrapped QLabel took and look the same."""
+    from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+    from ui.rich_label import RichLabel
+
+    text = "Mostly: <b>itself</b> (30% of each row) \u00b7 entropy 2.64 bits \u00b7 peak 0.92"
+    grabs = []
+    for make in (lambda: QLabel(wordWrap=True), RichLabel):
+        holder = QWidget()
+        qtbot.addWidget(holder)
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        label = make()
+        label.setText(text)
+        layout.addWidget(label)
+        layout.addStretch(1)
+        holder.resize(160, 200)
+        holder.show()
+        qtbot.waitExposed(holder)
+        grabs.append((label.geometry(), label.grab().toImage()))
+    (qlabel_rect, qlabel_image), (rich_rect, rich_image) = grabs
+    assert rich_rect == qlabel_rect and rich_rect.height() > 20  # wrapped to several lines
+    assert rich_image == qlabel_image
+
+
+def test_a_rich_label_asks_for_a_new_layout_only_when_its_height_changes(qtbot):
+    """New numbers of the same length leave the layout alone; a longer text that needs
+    another line tells it."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+
+    from ui.rich_label import RichLabel
+
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    layout = QVBoxLayout(holder)
+    label = RichLabel("peak <b>0.91</b>")
+    layout.addWidget(label)
+    holder.resize(300, 200)
+    holder.show()
+    qtbot.waitExposed(holder)
+    for _ in range(3):
+        QApplication.processEvents()
+    requests = []
+
+    class Watch(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.LayoutRequest:
+                requests.append(obj)
+            return False
+
+    watch = Watch()
+    holder.installEventFilter(watch)
+    label.setText("peak <b>0.93</b>")
+    for _ in range(3):
+        QApplication.processEvents()
+    assert requests == [] and label.text() == "peak <b>0.93</b>"
+    label.setText("peak <b>0.93</b> " + "and a great deal more to say " * 6)
+    for _ in range(3):
+        QApplication.processEvents()
+    assert requests and label.height() > 2 * label.fontMetrics().height()
