@@ -99,7 +99,8 @@ def test_colour_image_has_pyqtgraphs_colours_in_a_faster_format(qapp, dtype, nam
             item.setColorMap(colour_map(name))
             item.setImage(data, levels=levels)
             item.render()
-        assert ours.qimage.format() == QImage.Format.Format_ARGB32  # not indexed: no conversion per paint
+        # Not indexed, and premultiplied (the colour maps are opaque): no conversion per paint.
+        assert ours.qimage.format() == QImage.Format.Format_ARGB32_Premultiplied
         np.testing.assert_array_equal(_pixels(ours.qimage), _pixels(theirs.qimage))
     with_nan = data.astype(float)
     with_nan[2, 3] = np.nan  # pyqtgraph's own path (transparent cell), then kept as it made it
@@ -108,6 +109,22 @@ def test_colour_image_has_pyqtgraphs_colours_in_a_faster_format(qapp, dtype, nam
     ours.setImage(with_nan, levels=(0.0, 1.0))
     ours.render()
     assert ours.qimage is not None and ours.qimage.pixelColor(3, 2).alpha() == 0
+
+
+def test_colour_image_keeps_see_through_colours_unpremultiplied(qapp):
+    """A colour table with transparent entries gives plain ARGB32, whose words mean what they say."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QImage
+
+    from ui.heatmap import ColourImage
+
+    half_clear = pg.ColorMap([0.0, 1.0], [(255, 0, 0, 0), (0, 0, 255, 255)])
+    item = ColourImage(axisOrder="row-major")
+    item.setColorMap(half_clear)
+    item.setImage(np.array([[0.0, 1.0]]), levels=(0.0, 1.0))
+    item.render()
+    assert item.qimage.format() == QImage.Format.Format_ARGB32
+    assert item.qimage.pixelColor(0, 0).alpha() == 0 and item.qimage.pixelColor(1, 0).blue() == 255
 
 
 def test_cell_numbers_are_drawn_where_draw_text_centres_them(qapp):
