@@ -105,20 +105,44 @@ class SignedHeatmap(QWidget):
         same_names = (rows, cols) == (self._rows, self._cols)
         if limit == self.limit and same_names and np.array_equal(values, self.values):
             return  # unchanged (another head's or matrix's edit): nothing to repaint
-        # A slider step changes one cell: repaint that cell, not the whole picture.
-        changed = None
-        if limit == self.limit and same_names and values.shape == self.values.shape:
+        # A slider step changes one cell, a token edit one row and its name: repaint
+        # those, not the whole picture, while the matrix keeps its place.
+        changed = renamed = None
+        same_shape = values.shape == self.values.shape and len(rows) == len(self._rows)
+        if limit == self.limit and cols == self._cols and same_shape:
             changed = np.argwhere(values != self.values)
+            renamed = [i for i, (was, now) in enumerate(zip(self._rows, rows, strict=True)) if was != now]
+        before = self._layout() if renamed else None
         self.values = values
         self.limit = limit
         self._rows, self._cols = rows, cols
         self.image.setImage(values, levels=(-self.limit, self.limit))
         self._texts = None
-        if changed is not None and len(changed) <= MAX_PARTIAL_CELLS:
+        if changed is not None and len(changed) <= MAX_PARTIAL_CELLS and self._names_in_place(before):
             for r, c in changed:
                 self._update_cell(int(r), int(c))
+            for r in renamed:
+                self._update_row_name(r)
         else:
             self.update()
+
+    def _names_in_place(self, before) -> bool:
+        """After new row names: are the matrix and the rows whose names are written where they were?
+        (A longer name widens the names' column and moves the matrix.)"""
+        if before is None:
+            return True  # no name changed
+        after = self._layout()
+        return after[0] == before[0] and after[1].step == before[1].step
+
+    def _update_row_name(self, row: int) -> None:
+        """Repaint where row ``row``'s name is written (if it is: crowded rows skip names)."""
+        rect, rows, _, _ = self._layout()
+        if not rows.step or row % rows.step or rect.height() <= 0 or not self.values.shape[0]:
+            return
+        centre = rect.top() + (row + 0.5) * rect.height() / self.values.shape[0]
+        height = rows.metrics.height()
+        # The whole band left of the matrix, a pixel more each way than the name's line.
+        self.update(0, int(centre - height / 2) - 2, int(rect.left()) + 1, int(height) + 5)
 
     def _update_cell(self, row: int, col: int) -> None:
         """Repaint one cell, with room for the 3 px outline around it."""

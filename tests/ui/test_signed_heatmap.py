@@ -183,3 +183,47 @@ def test_long_row_names_are_cut_as_before(heatmap):
     _, rows, _, _ = heatmap._layout()
     assert rows.labels == [short_label("x" * 40), "bank"] and rows.labels[0].endswith("\u2026")
     assert heatmap.matrix_rect().width() > heatmap.width() / 2
+
+
+def _painted_rects(widget):
+    """Start recording the rectangles of ``widget``'s Paint events; returns (list, filter)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    painted = []
+
+    class Watch(QObject):
+        def eventFilter(self, obj, event):
+            if obj is widget and event.type() == QEvent.Type.Paint:
+                painted.append(event.rect())
+            return False
+
+    watch = Watch()
+    widget.installEventFilter(watch)
+    return painted, watch
+
+
+def test_a_renamed_row_repaints_its_name_and_cells_only(heatmap, qtbot):
+    """A token edit renames one row and changes its values: that row's cells and the band
+    where its name is written are repainted, and the window shows what a full paint shows;
+    a name that widens the names' column moves the matrix and repaints everything."""
+    from PySide6.QtWidgets import QApplication
+
+    values = np.arange(16.0).reshape(4, 4) - 8
+    heatmap.set_matrix(values, ["ab", "cd", "ef", "gh"], list("wxyz"), limit=10.0)
+    heatmap.grab()
+    qtbot.wait(20)
+    painted, watch = _painted_rects(heatmap)
+    renamed = values.copy()
+    renamed[1] = [1, 2, 3, 4]
+    heatmap.set_matrix(renamed, ["ab", "xy", "ef", "gh"], list("wxyz"), limit=10.0)
+    qtbot.waitUntil(lambda: bool(painted))
+    matrix, row = heatmap.matrix_rect(), heatmap.cell_rect(1, 0)
+    assert painted[0].height() < matrix.height() / 2  # not the whole picture
+    assert painted[0].contains(row.toAlignedRect()) and painted[0].left() == 0  # the cells and the name
+    screen = QApplication.primaryScreen().grabWindow(heatmap.winId()).toImage()
+    assert screen == heatmap.grab().toImage().convertToFormat(screen.format())
+    painted.clear()
+    heatmap.set_matrix(renamed, ["ab", "a much longer name", "ef", "gh"], list("wxyz"), limit=10.0)
+    qtbot.waitUntil(lambda: bool(painted))
+    assert heatmap.matrix_rect() != matrix and painted[0].contains(heatmap.rect())
+    del watch
