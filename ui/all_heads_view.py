@@ -16,6 +16,7 @@ from app.analysis import snapshot_head_stats
 from ui import lazy_view
 from ui.heatmap import MASKED_RGBA, ColourImage, colour_map
 from ui.layout_shield import LayoutShield
+from ui.rich_label import RichLabel
 
 OFF_OPACITY = 0.3
 CELL_MIN_SIZE = (170, 230)
@@ -109,15 +110,18 @@ class HeadCell(QFrame):
         # would make every row of cells taller than the view.
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.image, self.mask_image = self.plot.image, self.plot.mask_image
-        self.stats = QLabel()
-        self.stats.setWordWrap(True)
+        # New numbers on most edits. A RichLabel lays them out once and asks for a new layout
+        # only when they need another height; a QLabel in a LayoutShield was measured again
+        # after each change, which laid its document out again and queued a window paint pass
+        # of its own (for a label scrolled out of sight, a pass that painted nothing).
+        self.stats = RichLabel()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        # The numbers under a head change on most edits: shielded, so a new text that
+        # The title changes with the head's name or state: shielded, so a new text that
         # needs the same room does not lay out (and repaint) the whole dock again.
         layout.addWidget(LayoutShield(self.title))
         layout.addWidget(self.plot, 1)
-        layout.addWidget(LayoutShield(self.stats))
+        layout.addWidget(self.stats)
         self.selected: bool | None = None
         # What the plot shows now: an edit that leaves this head alone repaints nothing.
         self._weights: np.ndarray | None = None

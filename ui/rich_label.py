@@ -99,9 +99,13 @@ class RichLabel(QWidget):
             top = (self.height() - self._doc.size().height()) / 2  # QLabel centres vertically
             painter.translate(0, max(0.0, top))
             context = QAbstractTextDocumentLayout.PaintContext()
-            context.palette.setColor(
-                QPalette.ColorRole.Text, self.palette().color(QPalette.ColorRole.WindowText)
-            )
+            # As QLabel: the window-text colour while enabled; disabled, the palette's own
+            # (its disabled group: palette() follows the widget's state).
+            context.palette = self.palette()
+            if self.isEnabled():
+                context.palette.setColor(
+                    QPalette.ColorRole.Text, context.palette.color(QPalette.ColorRole.WindowText)
+                )
             context.clip = QRectF(event.rect()).translated(0, -max(0.0, top))
             self._doc.documentLayout().draw(painter, context)
         finally:

@@ -133,3 +133,49 @@ def test_cells_keep_their_places_when_a_head_comes_and_goes(bank_window, open_vi
         for h, cell in enumerate(grid.cells):
             row, col, _, _ = grid._grid.getItemPosition(grid._grid.indexOf(cell))
             assert (row, col) == (h // cols, h % cols)
+
+
+def test_new_statistics_of_the_same_height_lay_nothing_out_again(bank_window, open_view, qtbot):
+    """An edit that changes a head's numbers but not their height posts no layout request
+    inside its cell: nothing is measured again, so no extra window paint pass follows."""
+    grid = open_view("all_heads")
+    qtbot.wait(50)
+    cell = grid.cells[0]
+    before = cell.stats.text()
+    requests = []
+
+    class Watch(QObject):
+        def eventFilter(self, obj, event):
+            inside = obj.isWidgetType() and (obj is cell or cell.isAncestorOf(obj))
+            if event.type() == QEvent.Type.LayoutRequest and inside:
+                requests.append(obj)
+            return False
+
+    watch = Watch()
+    QApplication.instance().installEventFilter(watch)
+    try:
+        old = float(bank_window.session.state.w_q[0, 0, 0])
+        bank_window.session.set_cell("w_q", 0, 0, 0, old + 0.5)
+        qtbot.wait(20)
+    finally:
+        QApplication.instance().removeEventFilter(watch)
+    assert cell.stats.text() != before  # the numbers did change
+    assert requests == []
+
+
+def test_a_switched_off_heads_statistics_are_drawn_disabled(bank_window, open_view, qtbot):
+    """The numbers of a head switched off are drawn in the disabled text colour."""
+    grid = open_view("all_heads")
+    cell = grid.cells[1]
+    assert cell.stats.isEnabled()
+    bank_window.session.set_head_enabled(1, False)
+    qtbot.wait(20)
+    assert not cell.stats.isEnabled()
+    disabled = cell.stats.palette().color(
+        cell.stats.palette().ColorGroup.Disabled, cell.stats.palette().ColorRole.Text
+    )
+    picture = cell.stats.grab().toImage()
+    colours = {
+        picture.pixelColor(x, y).rgb() for x in range(picture.width()) for y in range(picture.height())
+    }
+    assert disabled.rgb() in colours

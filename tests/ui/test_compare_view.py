@@ -111,3 +111,35 @@ def test_a_rich_label_asks_for_a_new_layout_only_when_its_height_changes(qtbot):
     for _ in range(3):
         QApplication.processEvents()
     assert requests and label.height() > 2 * label.fontMetrics().height()
+
+
+def test_a_disabled_rich_label_looks_like_a_disabled_qlabel(qtbot):
+    """Disabled, a RichLabel takes the palette's disabled text colour as QLabel does (not the
+    window-text one), even when a palette makes the two differ."""
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+    from ui.rich_label import RichLabel
+
+    text = "Mostly: <b>itself</b> (30%)<br>Entropy 2.64 bits \u00b7 peak 0.92"
+    grabs = []
+    for make in (lambda: QLabel(wordWrap=True), RichLabel):
+        holder = QWidget()
+        qtbot.addWidget(holder)
+        palette = holder.palette()
+        palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor(200, 0, 0))
+        palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor(0, 0, 200))
+        holder.setPalette(palette)
+        layout = QVBoxLayout(holder)
+        label = make()
+        label.setText(text)
+        label.setEnabled(False)
+        layout.addWidget(label)
+        holder.resize(220, 120)
+        holder.show()
+        qtbot.waitExposed(holder)
+        grabs.append(label.grab().toImage())
+    assert grabs[0] == grabs[1]
+    assert QColor(200, 0, 0).rgb() in {
+        grabs[1].pixel(x, y) for x in range(grabs[1].width()) for y in range(grabs[1].height())
+    }
