@@ -6,7 +6,8 @@ list is rebuilt from the session's state, with its own signals blocked.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -15,12 +16,73 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
 from app.state import MAX_TOKENS
 from ui import lazy_view
+
+MAX_CHIP_PICTURES = 256  # chips kept drawn (a few per token: plain, selected, hovered)
+
+
+class ChipDelegate(QStyledItemDelegate):
+    """Draws each chip as the style sheet does, once, and then from a kept picture.
+
+    The style sheet's rounded chips cost ~0.1 ms each to draw, and renaming one token
+    lays the list out again, which repaints every chip. A chip looks the same while its
+    text, state (selected, current, hovered) and size do, so it is drawn once into a
+    picture filled with the list's background and copied from then on: the pixels the
+    style paints there. A new font, palette or style forgets every picture
+    (:meth:`forget`, called by the list's change events).
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._pictures: dict[tuple, QPixmap] = {}
+
+    def forget(self) -> None:
+        self._pictures.clear()
+
+    def paint(self, painter, option, index) -> None:
+        rect = option.rect
+        widget = option.widget
+        if widget is None or rect.isEmpty() or not painter.transform().isIdentity():
+            super().paint(painter, option, index)  # no known background to draw a picture on
+            return
+        ratio = painter.device().devicePixelRatioF()
+        key = (index.data(), option.state.value, rect.width(), rect.height(), ratio)
+        picture = self._pictures.get(key)
+        if picture is None:
+            picture = QPixmap(round(rect.width() * ratio), round(rect.height() * ratio))
+            picture.setDevicePixelRatio(ratio)
+            picture.fill(widget.palette().color(QPalette.ColorRole.Base))
+            inner = QPainter(picture)
+            inner.setRenderHints(painter.renderHints())
+            moved = QStyleOptionViewItem(option)
+            moved.rect = rect.translated(-rect.topLeft())
+            super().paint(inner, moved, index)
+            inner.end()
+            if len(self._pictures) >= MAX_CHIP_PICTURES:
+                self._pictures.clear()
+            self._pictures[key] = picture
+        painter.drawPixmap(rect.topLeft(), picture)
+
+
+class _ChipList(QListWidget):
+    """The chips' list: its delegate forgets its pictures when the look changes."""
+
+    def changeEvent(self, event) -> None:
+        if event.type() in _LOOK_CHANGES:
+            delegate = self.itemDelegate()
+            if isinstance(delegate, ChipDelegate):
+                delegate.forget()
+        super().changeEvent(event)
+
+
+_LOOK_CHANGES = (QEvent.Type.FontChange, QEvent.Type.PaletteChange, QEvent.Type.StyleChange)
 
 
 class TokenEditor(QWidget):
@@ -33,7 +95,7 @@ class TokenEditor(QWidget):
         self.setAutoFillBackground(True)
         self._session = session
         self._selection = selection
-        self.list = QListWidget()
+        self.list = _ChipList()
         self.list.setFlow(QListView.Flow.LeftToRight)
         self.list.setWrapping(True)
         self.list.setResizeMode(QListView.ResizeMode.Adjust)
@@ -56,6 +118,8 @@ class TokenEditor(QWidget):
             "QListWidget::item:selected { background: #3b4cc0; color: white; }"
         )
         self.list.setMaximumHeight(160)
+        self.chips = ChipDelegate(self.list)
+        self.list.setItemDelegate(self.chips)
         self.count = QLabel()
         self.message = QLabel()
         self.message.setStyleSheet("color: #b00020;")
