@@ -8,7 +8,7 @@ draws them.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QTransform
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
@@ -233,13 +233,15 @@ class AllHeadsView(QWidget):
         if snap is None:
             return
         res, state = snap.result, snap.state
-        if len(self.cells) != res.n_heads:
+        shown = len(self.cells) != res.n_heads
+        if shown:
             self._set_cell_count(res.n_heads)
         stats = snapshot_head_stats(snap)
         masked = res.masked
         for h, cell in enumerate(self.cells):
             cell.show_head(res.weights[h], masked[h], state.head_names[h], bool(state.head_mask[h]), stats[h])
         self._show_selected(self._selection.head)
+        self._settle_grid(shown)
 
     def _set_cell_count(self, n_heads: int) -> None:
         """Keep the cells of the heads that stay; add or take away the others.
@@ -272,6 +274,31 @@ class AllHeadsView(QWidget):
             if self._grid.indexOf(cell) < 0:
                 self._grid.addWidget(cell, h // cols, h % cols)
                 cell.setVisible(True)  # a spare cell coming back was hidden
+
+    def _settle_grid(self, cells_shown: bool) -> None:
+        """Lay the cells, the grid and the scroll area out now, inside this redraw.
+
+        A cell more or less, or a title or numbers needing another height, posts a layout
+        request to the cell or the grid, whose new size posts one to the scroll area; a
+        spare cell shown again posts a late update to itself and each widget in it.
+        Delivered after the paint pass this edit already queued, they made the window
+        paint a second time (the scroll bar, the cells that moved, or nothing at all for
+        a cell out of sight). Delivered now, in order from the cells out, what they change
+        is painted in the same pass as everything else. (With nothing posted, each call
+        returns at once.) Twice when cells came or went: cells given a new width measure
+        their labels again, which asks the grid once more.
+        """
+        layout_request = QEvent.Type.LayoutRequest
+        for _ in range(2 if cells_shown else 1):
+            for cell in self.cells:
+                QCoreApplication.sendPostedEvents(cell, layout_request)
+            QCoreApplication.sendPostedEvents(self._grid_host, layout_request)
+            QCoreApplication.sendPostedEvents(self._scroll.viewport(), layout_request)
+            QCoreApplication.sendPostedEvents(self._scroll, layout_request)
+        if cells_shown:
+            for cell in self.cells:
+                for widget in (cell, *cell.findChildren(QWidget)):
+                    QCoreApplication.sendPostedEvents(widget, QEvent.Type.UpdateLater)
 
     def _place_cells(self) -> None:
         """Lay the cells out in rows that fit the view's width (again after a resize)."""

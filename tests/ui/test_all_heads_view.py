@@ -179,3 +179,41 @@ def test_a_switched_off_heads_statistics_are_drawn_disabled(bank_window, open_vi
         picture.pixelColor(x, y).rgb() for x in range(picture.width()) for y in range(picture.height())
     }
     assert disabled.rgb() in colours
+
+
+def test_a_head_more_or_less_leaves_no_layout_for_after_the_paint(bank_window, open_view, qtbot):
+    """The head slider adds or takes away a cell: the cells, the grid and its scroll area
+    are laid out, and a cell coming back is marked for painting, inside the redraw. Nothing
+    is left queued for the view, which would make the window paint a second time."""
+    grid = open_view("all_heads")
+    session = bank_window.session
+    session.set_heads(3)
+    qtbot.wait(20)
+    session.set_heads(2)  # head 3's cell is now a hidden spare
+    qtbot.wait(50)
+    late = []
+
+    class Watch(QObject):
+        def eventFilter(self, obj, event):
+            kind = event.type()
+            inside = obj.isWidgetType() and (obj is grid or grid.isAncestorOf(obj))
+            if kind in (QEvent.Type.LayoutRequest, QEvent.Type.UpdateLater) and inside:
+                late.append((kind, obj))
+            return False
+
+    watch = Watch()
+    app = QApplication.instance()
+    for heads in (3, 2, 3):  # the spare cell comes back, goes, comes back
+        # Outside an event loop the view redraws at once, inside set_heads; what it
+        # left queued is delivered by sendPostedEvents, where the watch sees it.
+        session.set_heads(heads)
+        assert len(grid.cells) == heads
+        app.installEventFilter(watch)
+        try:
+            app.sendPostedEvents()
+        finally:
+            app.removeEventFilter(watch)
+        assert late == []
+    assert (
+        sorted((c for c in grid.findChildren(HeadCell) if c.isVisible()), key=lambda c: c.head) == grid.cells
+    )
