@@ -69,15 +69,15 @@ def row_entropy_bits(weights: np.ndarray) -> np.ndarray:
     contribute nothing (0 log 0 = 0).
     """
     w = np.asarray(weights, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(w > 0, -w * np.log2(np.where(w > 0, w, 1.0)), 0.0)
-    return terms.sum(axis=-1)
+    logs = np.log2(w, out=np.zeros_like(w), where=w > 0)  # log 0 left at 0: 0 log 0 = 0
+    return -(w * logs).sum(axis=-1)
 
 
 def _diagonal_shares(w: np.ndarray, offset: int) -> np.ndarray:
     """Per head (w is h x n x n): average weight on the key ``offset`` places from the query."""
     diag = np.diagonal(w, offset=offset, axis1=1, axis2=2)
-    return diag.mean(axis=-1) if diag.shape[-1] else np.zeros(w.shape[0])
+    # sum / count is what mean() does, without its Python wrapper (~8 us a call)
+    return diag.sum(axis=-1) / diag.shape[-1] if diag.shape[-1] else np.zeros(w.shape[0])
 
 
 def word_label(tokens, j: int) -> str:
@@ -100,13 +100,14 @@ def attention_focuses(weights: np.ndarray, tokens) -> tuple[Focus, ...]:
         off_diagonal = w.sum(axis=1) - np.diagonal(w, axis1=1, axis2=2)
         column_share = off_diagonal / (n - 1)
         word = np.argmax(column_share, axis=1)
-        shares.append(np.take_along_axis(column_share, word[:, None], axis=1)[:, 0])
-    table = np.stack(shares, axis=1)  # (h, candidates)
+        shares.append(column_share[np.arange(len(word)), word])
+    table = np.array(shares).T  # (h, candidates)
     best = np.argmax(table, axis=1)  # the first of equals, in the order above
     out = []
-    for h, k in enumerate(best):
-        kind, share = _CANDIDATES[k], float(table[h, k])
-        token = int(word[h]) if kind == "word" else -1
+    shares_best = table[np.arange(len(best)), best].tolist()  # Python floats, one call
+    for k, share, column in zip(best.tolist(), shares_best, word.tolist(), strict=True):
+        kind = _CANDIDATES[k]
+        token = column if kind == "word" else -1
         if n > 1 and share < SPREAD_FACTOR / n:
             kind, token = "spread", -1
         label = word_label(tokens, token) if kind == "word" else FOCUS_LABELS[kind]
@@ -133,15 +134,18 @@ def heads_stats(weights: np.ndarray, tokens, masked: np.ndarray | None = None) -
     one per head (eight heads cost 1200 small NumPy calls before).
     """
     w = np.asarray(weights, dtype=float)
-    visible = np.ones_like(w, dtype=bool) if masked is None else ~np.asarray(masked, dtype=bool)
-    entropy = row_entropy_bits(w).mean(axis=-1)
-    even = np.log2(np.maximum(visible.sum(axis=-1), 1)).mean(axis=-1)
-    peak = w.max(axis=(1, 2))
+    rows = max(w.shape[1], 1)
+    if masked is None:
+        visible = np.full(w.shape[:2], w.shape[2])  # every key of every row
+    else:
+        visible = w.shape[2] - np.asarray(masked, dtype=bool).sum(axis=-1)
+    # sum / rows is what mean() does, without its Python wrapper; .tolist() gives the floats.
+    entropy = (row_entropy_bits(w).sum(axis=-1) / rows).tolist()
+    even = (np.log2(np.maximum(visible, 1)).sum(axis=-1) / rows).tolist()
+    peak = w.max(axis=(1, 2)).tolist()
     focus = attention_focuses(w, tokens)
     return tuple(
-        HeadStats(
-            entropy_bits=float(entropy[h]), even_bits=float(even[h]), peak=float(peak[h]), focus=focus[h]
-        )
+        HeadStats(entropy_bits=entropy[h], even_bits=even[h], peak=peak[h], focus=focus[h])
         for h in range(w.shape[0])
     )
 

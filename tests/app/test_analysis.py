@@ -193,3 +193,13 @@ def test_all_heads_at_once_give_each_heads_own_statistics(seed):
         got = (s.entropy_bits, s.even_bits, s.peak, s.focus.kind, s.focus.share, s.focus.token)
         assert got == _reference_head_stats(w[head], tokens, masked[head])
         assert an.head_stats(w[head], tokens, masked[head]) == s
+
+
+def test_no_mask_means_every_key_is_visible():
+    """``masked=None`` (no causal mask) gives what an all-False mask gives, head by head."""
+    rng = np.random.default_rng(7)
+    w = rng.random((3, 6, 6))
+    w /= w.sum(axis=-1, keepdims=True)
+    tokens = ["a", "b", "c", "a", "d", "e"]
+    assert an.heads_stats(w, tokens) == an.heads_stats(w, tokens, np.zeros(w.shape, bool))
+    assert all(s.even_bits == np.log2(6) for s in an.heads_stats(w, tokens))
