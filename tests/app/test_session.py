@@ -186,3 +186,32 @@ def test_export_npz_has_every_stage(session, tmp_path):
     assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
     with pytest.raises(ValueError, match=".npz"):
         export_npz(tmp_path / "bank.txt", session.snapshot)
+
+
+def _fresh_input(session):
+    s = session.state
+    return session.source.embed(s.tokens, s.d_model, s.positions, s.position_scale, s.word_overrides)
+
+
+def test_an_edit_that_keeps_the_input_reuses_it_and_others_embed_again(session):
+    """A matrix, head or temperature edit leaves x alone (the last input is reused); tokens,
+    positions and word vectors embed again. Either way x is what embedding the state gives."""
+    first = session.snapshot.embedded
+    session.set_cell("w_q", 0, 0, 0, 0.7)
+    session.set_heads(3)
+    session.set_temperature(2.0)
+    assert session.snapshot.embedded is first
+    edits = (
+        lambda: session.set_tokens([*session.state.tokens[:-1], "lake"]),
+        lambda: session.set_positions("none"),
+        lambda: session.set_word_vector("bank", np.ones(session.state.d_model)),
+        lambda: session.undo_stack.undo(),  # back to the first word vector of 'bank'
+    )
+    for edit in edits:
+        before = session.snapshot.embedded
+        edit()
+        now = session.snapshot.embedded
+        assert now is not before
+        fresh = _fresh_input(session)
+        np.testing.assert_array_equal(now.x, fresh.x)
+        np.testing.assert_array_equal(now.words, fresh.words)
