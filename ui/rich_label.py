@@ -35,7 +35,13 @@ class RichLabel(QWidget):
         self._doc.setUndoRedoEnabled(False)
         self._text = ""
         self._probe_text = None  # the text the probe holds (set when the layout asks)
-        self._laid_out_for = None  # (text, width, font key) the document is laid out for
+        # The document keeps its font and width when given a new text; setting either
+        # lays the whole text out again, so each is set only when it changed.
+        self._doc_font = None  # key of the font the document was given
+        # (text, width, font key) -> height, for the few texts and widths seen last: the
+        # height before a new text (is the layout's room still right?) is then known
+        # without laying the old text out again (a head's numbers out of sight never paint).
+        self._heights: dict[tuple, int] = {}
         self.setText(text)
 
     def text(self) -> str:
@@ -51,7 +57,6 @@ class RichLabel(QWidget):
             self._doc.setHtml(text)
         else:
             self._doc.setPlainText(text)
-        self._laid_out_for = None
         self.setAccessibleName(self._doc.toPlainText())
         if before is None or self._height(self.width()) != before:
             self.updateGeometry()  # another height: the layout must know
@@ -60,15 +65,25 @@ class RichLabel(QWidget):
     # --- measuring -------------------------------------------------------------------
 
     def _lay_out(self, width: int) -> None:
-        key = (self._text, width, self.font().key())
-        if key != self._laid_out_for:
-            self._doc.setDefaultFont(self.font())
-            self._doc.setTextWidth(max(1, width))
-            self._laid_out_for = key
+        """Give the document this widget's font and ``width`` (if it has not got them)."""
+        font = self.font()
+        if font.key() != self._doc_font:
+            self._doc.setDefaultFont(font)
+            self._doc_font = font.key()
+        width = max(1, width)
+        if self._doc.textWidth() != width:
+            self._doc.setTextWidth(width)
 
     def _height(self, width: int) -> int:
-        self._lay_out(width)
-        return math.ceil(self._doc.size().height())
+        key = (self._text, width, self.font().key())
+        height = self._heights.get(key)
+        if height is None:
+            self._lay_out(width)
+            height = math.ceil(self._doc.size().height())
+            if len(self._heights) >= 8:
+                self._heights.clear()
+            self._heights[key] = height
+        return height
 
     def _ask(self) -> QLabel:
         """The hidden QLabel, holding this text in this font."""
@@ -114,5 +129,6 @@ class RichLabel(QWidget):
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):  # the theme's text size
-            self._laid_out_for = None
+            self._doc_font = None
+            self._heights.clear()
             self.updateGeometry()
