@@ -119,12 +119,28 @@ class SignedHeatmap(QWidget):
         self.image.setImage(values, levels=(-self.limit, self.limit))
         self._texts = None
         if changed is not None and len(changed) <= MAX_PARTIAL_CELLS and self._names_in_place(before):
-            for r, c in changed:
-                self._update_cell(int(r), int(c))
+            self._update_cells(changed)
             for r in renamed:
                 self._update_row_name(r)
         else:
             self.update()
+
+    def _update_cells(self, cells) -> None:
+        """Repaint ``cells`` ((row, column) pairs), a row's changed stretch as one rectangle
+        (a token edit changes a whole row: one geometry look-up, not one per cell)."""
+        spans: dict[int, list[int]] = {}
+        for r, c in cells.tolist():
+            span = spans.setdefault(r, [c, c])
+            span[0], span[1] = min(span[0], c), max(span[1], c)
+        matrix = self.matrix_rect()
+        n_rows, n_cols = self.values.shape
+        if matrix.width() <= 0 or matrix.height() <= 0 or not n_rows or not n_cols:
+            self.update()  # not laid out yet
+            return
+        w, h = matrix.width() / n_cols, matrix.height() / n_rows
+        for r, (first, last) in spans.items():
+            rect = QRectF(matrix.left() + first * w, matrix.top() + r * h, (last - first + 1) * w, h)
+            self.update(rect.toAlignedRect().adjusted(-3, -3, 3, 3))  # with the outline's room
 
     def _names_in_place(self, before) -> bool:
         """After new row names: are the matrix and the rows whose names are written where they were?
