@@ -16,7 +16,7 @@ from PySide6.QtCore import QPointF, QSize
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ui.painted_axes import static_text
+from ui.painted_axes import static_texts
 from ui.theme import scaled_points
 from ui.token_axis import text_widths
 
@@ -37,6 +37,7 @@ class LinesLegend(QWidget):
         self.setSizePolicy(policy)
         self._entries: list[tuple[str, bool, str]] = []
         self._lines_for: tuple | None = None  # (width, fonts) -> lines, cached
+        self._font_pair: tuple | None = None  # (swatch points, names' font, swatch font)
 
     def text(self) -> str:
         """The legend as plain text (for tests and screen readers)."""
@@ -46,20 +47,58 @@ class LinesLegend(QWidget):
         entries = [(str(c), bool(d), str(t)) for c, d, t in entries]
         if entries == self._entries:
             return
-        before = self.heightForWidth(self.width()) if self.width() > 0 else None
+        before = self._places() if self.width() > 0 else None
+        kept = self._entries
         self._entries = entries
         self._lines_for = None
         self.setAccessibleName(self.text())
-        if before is None or self.heightForWidth(self.width()) != before:
+        after = self._places() if before is not None else None
+        if before is None or after[1] != before[1]:
             self.updateGeometry()  # another number of lines: the layout must know
-        self.update()
+        if before is None:
+            self.update()
+            return
+        # A head more or less changes the last entries: repaint from the first entry that
+        # changed or moved, not the whole legend (most of a head-slider step's paint here).
+        same = min(len(kept), len(entries))
+        first = next(
+            (i for i in range(same) if kept[i] != entries[i] or before[0][i] != after[0][i]),
+            same,
+        )
+        spots = before[0][first:] + after[0][first:]
+        if first == 0 or not spots:
+            self.update()
+            return
+        row, x = min(spots)
+        height = self._line_height()
+        self.update(math.floor(x) - 1, row * height, self.width(), height)
+        if any(r > row for r, _ in spots):  # and the lines below it
+            self.update(0, (row + 1) * height, self.width(), self.height())
+
+    def _places(self) -> tuple[list[tuple[int, float]], int]:
+        """(line, x) where each entry is written at the current width, and the number of lines."""
+        places: list[tuple[int, float]] = [(0, 0.0)] * len(self._entries)
+        font, _ = self._fonts()
+        separator = text_widths(font, (SEPARATOR,))[0]
+        pieces = self._pieces()
+        lines = self._lines(self.width())
+        for row, line in enumerate(lines):
+            x = 0.0
+            for i in line:
+                places[i] = (row, x)
+                x += pieces[i][2] + pieces[i][3] + separator
+        return places, len(lines)
 
     # --- measuring -------------------------------------------------------------------
 
     def _fonts(self) -> tuple[QFont, QFont]:
-        swatch = QFont(self.font())
-        swatch.setPointSize(scaled_points(SWATCH_POINTS))
-        return QFont(self.font()), swatch
+        """The names' font and the squares' (bigger), made once per font and text size."""
+        points = scaled_points(SWATCH_POINTS)
+        if self._font_pair is None or self._font_pair[0] != points:
+            swatch = QFont(self.font())
+            swatch.setPointSize(points)
+            self._font_pair = (points, QFont(self.font()), swatch)
+        return self._font_pair[1], self._font_pair[2]
 
     def _pieces(self):
         """Per entry: (swatch text, name text, swatch width, name width)."""
@@ -119,23 +158,28 @@ class LinesLegend(QWidget):
         line_height = self._line_height()
         separator = text_widths(font, (SEPARATOR,))[0]
         pieces = self._pieces()
+        marks = static_texts(swatch, [piece[0] for piece in pieces])
+        names = static_texts(font, [piece[1] for piece in pieces])
         text_colour = self.palette().color(self.foregroundRole())
+        region = event.rect()
         painter = QPainter(self)
         try:
             painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
             for row, line in enumerate(self._lines(self.width())):
+                if row * line_height > region.bottom() or (row + 1) * line_height < region.top():
+                    continue  # a line outside the part being repainted
                 baseline = row * line_height + ascent  # one baseline for squares and names
                 x = 0.0
                 for i in line:  # laid-out static texts, placed by their tops
-                    mark, name, w_mark, w_name = pieces[i]
+                    _, _, w_mark, w_name = pieces[i]
                     painter.setFont(swatch)
                     painter.setPen(QColor(self._entries[i][0]))
                     top = baseline - swatch_metrics.ascent()
-                    painter.drawStaticText(QPointF(x, top), static_text(swatch, mark))
+                    painter.drawStaticText(QPointF(x, top), marks[i])
                     painter.setFont(font)
                     painter.setPen(text_colour)
                     top = baseline - metrics.ascent()
-                    painter.drawStaticText(QPointF(x + w_mark, top), static_text(font, name))
+                    painter.drawStaticText(QPointF(x + w_mark, top), names[i])
                     x += w_mark + w_name + separator
         finally:
             painter.end()
@@ -143,5 +187,5 @@ class LinesLegend(QWidget):
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() in (event.Type.FontChange, event.Type.StyleChange):  # the theme's text size
-            self._lines_for = None
+            self._lines_for = self._font_pair = None
             self.updateGeometry()

@@ -346,3 +346,45 @@ def test_the_legend_wraps_between_entries_and_names_every_head(qtbot):
     legend.resize(300, legend.heightForWidth(300))
     image = legend.grab().toImage()
     assert image.pixelColor(6, one_line // 2) == QColor(HEAD_COLOURS[0])  # the first square
+
+
+def test_a_head_more_or_less_repaints_the_legend_from_the_entry_that_changed(qtbot):
+    """Removing the last head repaints from its entry on (not the squares and names before
+    it), renaming the first repaints everything; each time the window shows what a full
+    paint of the legend shows."""
+    from PySide6.QtCore import QObject
+
+    from ui.lines_legend import LinesLegend
+
+    legend = LinesLegend()
+    qtbot.addWidget(legend)
+    entries = [(HEAD_COLOURS[h], False, f"{h + 1}: Head {h + 1}") for h in range(8)]
+    legend.set_entries(entries)
+    legend.resize(420, legend.heightForWidth(420))
+    legend.show()
+    qtbot.waitExposed(legend)
+    painted = []
+
+    class Watch(QObject):
+        def eventFilter(self, obj, event):
+            if obj is legend and event.type() == QEvent.Type.Paint:
+                painted.append(event.region().boundingRect())
+            return False
+
+    watch = Watch()
+    legend.installEventFilter(watch)
+
+    def shows_as_a_full_paint():
+        screen = QApplication.primaryScreen().grabWindow(legend.winId()).toImage()
+        return _pixels(screen).tolist() == _pixels(legend.grab().toImage()).tolist()
+
+    for changed in (entries[:7], entries, [(HEAD_COLOURS[0], False, "1: Renamed"), *entries[1:]]):
+        painted.clear()
+        legend.set_entries(changed)
+        qtbot.waitUntil(lambda: bool(painted))
+        assert shows_as_a_full_paint()
+        if changed is not entries:
+            continue
+        assert not painted[0].contains(QPoint(2, 2))  # from the eighth entry on: not the first square
+    assert painted[0] == legend.rect()  # the first entry renamed: all of it
+    del watch
