@@ -49,10 +49,17 @@ class ChipDelegate(QStyledItemDelegate):
     def paint(self, painter, option, index) -> None:
         rect = option.rect
         widget = option.widget
-        if widget is None or rect.isEmpty() or not painter.transform().isIdentity():
+        device = painter.device()
+        # Only onto the list itself: a drag's picture (a pixmap) keeps its transparent edges.
+        if (
+            widget is None
+            or not isinstance(device, QWidget)
+            or rect.isEmpty()
+            or not painter.transform().isIdentity()
+        ):
             super().paint(painter, option, index)  # no known background to draw a picture on
             return
-        ratio = painter.device().devicePixelRatioF()
+        ratio = device.devicePixelRatioF()
         key = (index.data(), option.state.value, rect.width(), rect.height(), ratio)
         picture = self._pictures.get(key)
         if picture is None:

@@ -28,8 +28,18 @@ def _as_the_style_draws_it(editor, qapp) -> np.ndarray:
     return plain
 
 
+def _on_screen(editor, qapp) -> np.ndarray:
+    """The list as the window shows it (its backing store), painted with the kept pictures.
+    (``grab()`` paints into a pixmap, which the delegate leaves to the style.)"""
+    editor.list.viewport().repaint()
+    qapp.processEvents()
+    window = qapp.primaryScreen().grabWindow(editor.winId()).toImage()
+    at = editor.list.mapTo(editor, editor.list.rect().topLeft())
+    return _pixels(window.copy(at.x(), at.y(), editor.list.width(), editor.list.height()))
+
+
 def _shows_as_the_style_draws(editor, qapp) -> None:
-    mine = _pixels(editor.list.grab().toImage())
+    mine = _on_screen(editor, qapp)
     plain = _as_the_style_draws_it(editor, qapp)
     assert mine.shape == plain.shape
     # Antialiased corners may round one level apart; nothing else differs.
@@ -46,16 +56,16 @@ def test_chips_look_as_the_style_sheet_draws_them_through_edits(qapp, qtbot):
     assert isinstance(editor.list.itemDelegate(), ChipDelegate)
     editor.list.setCurrentRow(2)  # a selected chip is drawn differently
     _shows_as_the_style_draws(editor, qapp)
-    before = _pixels(editor.list.grab().toImage())
+    before = _on_screen(editor, qapp)
     tokens = list(session.state.tokens)
     tokens[1] = "elephant"  # a renamed chip shows its new text, not a kept picture
     session.set_tokens(tokens)
     qapp.processEvents()
-    assert not np.array_equal(before, _pixels(editor.list.grab().toImage()))
+    assert not np.array_equal(before, _on_screen(editor, qapp))
     _shows_as_the_style_draws(editor, qapp)
     kept = len(editor.chips._pictures)
     assert 0 < kept <= len(tokens) + 2  # one picture per chip drawn, not per paint
-    editor.list.grab()
+    _on_screen(editor, qapp)
     assert len(editor.chips._pictures) == kept
     font = QFont(editor.list.font())  # presentation mode: a bigger font forgets the pictures
     font.setPointSize(font.pointSize() + 6)
