@@ -1,6 +1,7 @@
-"""An ImageItem rendering matrices to 32-bit ARGB pictures, for views painted without a scene.
+"""An ImageItem rendering matrices to 32-bit ARGB pictures, for views painted without a
+scene, and the colour maps the heatmaps offer.
 
-Lives beside :mod:`ui.heatmap` (which re-exports it) so the heatmap widget keeps under
+Lives beside :mod:`ui.heatmap` (which re-exports both) so the heatmap widget keeps under
 the size where a file wants splitting.
 """
 
@@ -9,7 +10,29 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.functions as fn
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QImage
+
+# Colour maps offered to the user, all running from dark (0) to bright (most). Viridis
+# and Cividis are designed to read the same for people with colour-vision deficiencies.
+# Their names are marked for translation (context "heatmap") and translated where shown.
+COLOUR_MAPS = {
+    "viridis": QT_TRANSLATE_NOOP("heatmap", "Viridis"),
+    "cividis": QT_TRANSLATE_NOOP("heatmap", "Cividis"),
+    "magma": QT_TRANSLATE_NOOP("heatmap", "Magma"),
+    "inferno": QT_TRANSLATE_NOOP("heatmap", "Inferno"),
+    "grey": QT_TRANSLATE_NOOP("heatmap", "Grey"),
+}
+COLOUR_BLIND_SAFE = ("viridis", "cividis", "grey")
+
+
+def colour_map(name: str) -> pg.ColorMap:
+    """The pyqtgraph colour map for one of :data:`COLOUR_MAPS`' keys."""
+    if name == "grey":
+        return pg.ColorMap([0.0, 1.0], [(0, 0, 0), (255, 255, 255)], name="grey")
+    if name not in COLOUR_MAPS:
+        raise ValueError(f"Unknown colour map {name!r}; choose one of {', '.join(COLOUR_MAPS)}.")
+    return pg.colormap.get(name)
 
 
 class ColourImage(pg.ImageItem):

@@ -7,19 +7,30 @@ attention itself.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QEvent,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
 
 from ui.cell_texts import CellTexts
 from ui.colour_bar import ColourBar
-from ui.colour_image import ColourImage  # noqa: F401 - other views import it from here
-from ui.painted_axes import MARGIN, TEXT_OFFSET, font_of, name_layout, paint_edges, paint_title
+from ui.colour_image import COLOUR_BLIND_SAFE, COLOUR_MAPS, ColourImage, colour_map  # noqa: F401 - re-exported
+from ui.heatmap_geometry import lay_out, short_label  # noqa: F401 - short_label re-exported
+from ui.painted_axes import MARGIN, TEXT_OFFSET, font_of, paint_edges, paint_title
 from ui.theme import scaled_points
 
-MAX_LABEL_CHARS = 12
 # Past this many tokens a number per cell no longer fits; the colour still reads.
 MAX_ANNOTATED = 24
 MASKED_RGBA = (150, 150, 150, 255)
@@ -32,32 +43,6 @@ HINT = QT_TRANSLATE_NOOP(
     "Brighter means more attention. Grey hatched cells are masked. Click a row to follow "
     "that token in every view.",
 )
-
-# Colour maps offered to the user, all running from dark (0) to bright (most). Viridis
-# and Cividis are designed to read the same for people with colour-vision deficiencies.
-# Their names are marked for translation (context "heatmap") and translated where shown.
-COLOUR_MAPS = {
-    "viridis": QT_TRANSLATE_NOOP("heatmap", "Viridis"),
-    "cividis": QT_TRANSLATE_NOOP("heatmap", "Cividis"),
-    "magma": QT_TRANSLATE_NOOP("heatmap", "Magma"),
-    "inferno": QT_TRANSLATE_NOOP("heatmap", "Inferno"),
-    "grey": QT_TRANSLATE_NOOP("heatmap", "Grey"),
-}
-COLOUR_BLIND_SAFE = ("viridis", "cividis", "grey")
-
-
-def colour_map(name: str) -> pg.ColorMap:
-    """The pyqtgraph colour map for one of :data:`COLOUR_MAPS`' keys."""
-    if name == "grey":
-        return pg.ColorMap([0.0, 1.0], [(0, 0, 0), (255, 255, 255)], name="grey")
-    if name not in COLOUR_MAPS:
-        raise ValueError(f"Unknown colour map {name!r}; choose one of {', '.join(COLOUR_MAPS)}.")
-    return pg.colormap.get(name)
-
-
-def short_label(token: str) -> str:
-    """Token text fit for an axis: long tokens are cut with an ellipsis."""
-    return token if len(token) <= MAX_LABEL_CHARS else token[: MAX_LABEL_CHARS - 1] + "\u2026"
 
 
 class AttentionHeatmap(QWidget):
@@ -236,9 +221,10 @@ class AttentionHeatmap(QWidget):
         self._scores = None if scores is None else np.asarray(scores, dtype=float)
         self._logits = None if logits is None else np.asarray(logits, dtype=float)
         self._hovered = (-1, -1)
+        same_names = (rows, cols) == (self._rows, self._cols)
         if (
             top == self._top
-            and (rows, cols) == (self._rows, self._cols)
+            and same_names
             and np.array_equal(masked, self._masked)
             and np.array_equal(values, self._values)
         ):
@@ -247,6 +233,7 @@ class AttentionHeatmap(QWidget):
             if scaled_points(100) != self._painted_scale:
                 self.update()
             return
+        before = self._layout()[0] if same_names and values.shape == self._values.shape else None
         self._values = values
         self._masked = masked
         self._any_masked = bool(masked.any())
@@ -262,7 +249,26 @@ class AttentionHeatmap(QWidget):
         self._annotate()
         if not 0 <= self._selected_row < n_rows:
             self._selected_row = -1
-        self.update()
+        self._update_numbers(before)
+
+    def _update_numbers(self, before: QRectF | None) -> None:
+        """Repaint what new numbers change; ``before``: the matrix's place before them, or
+        None when the names changed.
+
+        With the same names, in the same place and the same font, the cells and the
+        colour bar beside them, as one rectangle (two would be a region, and Qt clips
+        every drawing to a region more slowly than it paints the whole widget); the names
+        and titles stay as they are. Otherwise, everything.
+        """
+        rect = self._layout()[0]
+        if before is None or rect != before or rect.isEmpty() or scaled_points(100) != self._painted_scale:
+            self.update()
+            return
+        # The outline of a selected row stands 2 px out; the bar's end numbers half a line.
+        margin = 4 + (math.ceil(self._bar.font()[1] / 2) if self._bar is not None else 0)
+        left = math.ceil(rect.left() - 3)
+        top, bottom = math.floor(rect.top() - margin), math.ceil(rect.bottom() + margin)
+        self.update(QRect(left, top, self.width() - left, bottom - top))
 
     def set_colormap(self, name: str) -> None:
         """Recolour with one of :data:`COLOUR_MAPS` (the numbers stay the same)."""
@@ -322,37 +328,19 @@ class AttentionHeatmap(QWidget):
         bar_extent = self._bar.extent(max(self.height() - 2 * MARGIN, 1.0)) if self._bar else 0
         key = (self.width(), self.height(), self._rows, self._cols, scaled_points(100), bar_extent)
         key += (self.x_label, self.y_label)
-        if key == self._geometry_key:
-            return self._geometry
-        points = self._points
-        title_font = font_of(points)
-        title = QFontMetricsF(title_font).height()
-        left0 = MARGIN + (title + 2 if self.y_label else 0)
-        top0 = MARGIN + (title + 2 if self.x_label else 0)
-        right = MARGIN + (BAR_SPACING + bar_extent if self._bar else 0)
-        rows = [short_label(t) for t in self._rows]
-        cols = [short_label(t) for t in self._cols]
-
-        def rect_for(row_names, col_names) -> QRectF:
-            left = left0 + (row_names.extent + TEXT_OFFSET if rows else 0)
-            top = top0 + (col_names.extent + TEXT_OFFSET if cols else 0)
-            return QRectF(left, top, self.width() - right - left, self.height() - MARGIN - top)
-
-        # The names' size depends on the room the cells get, which depends on the names':
-        # a first guess, then the layouts for the rectangle it gives (twice at most).
-        row_names = name_layout(rows, max(self.height() - top0 - MARGIN, 1.0), points, horizontal=False)
-        col_names = name_layout(cols, max(self.width() - left0 - right, 1.0), points, horizontal=True)
-        rect = rect_for(row_names, col_names)
-        for _ in range(2):
-            if rect.width() <= 0 or rect.height() <= 0:
-                break
-            row_names = name_layout(rows, rect.height(), points, horizontal=False)
-            col_names = name_layout(cols, rect.width(), points, horizontal=True)
-            again = rect_for(row_names, col_names)
-            if again == rect:
-                break
-            rect = again
-        self._geometry_key, self._geometry = key, (rect, row_names, col_names, title_font)
+        if key != self._geometry_key:
+            right = BAR_SPACING + bar_extent if self._bar else 0
+            found = lay_out(
+                self.width(),
+                self.height(),
+                self._rows,
+                self._cols,
+                self._points,
+                right,
+                self.x_label,
+                self.y_label,
+            )
+            self._geometry_key, self._geometry = key, found
         return self._geometry
 
     def matrix_rect(self) -> QRectF:
@@ -391,17 +379,19 @@ class AttentionHeatmap(QWidget):
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         try:
-            painter.fillRect(event.rect(), Qt.GlobalColor.white)  # plots are white in every theme
             self._painted_scale = scaled_points(100)
-            self._paint(painter)
+            self._paint(painter, QRectF(event.rect()))
         finally:
             painter.end()
 
-    def _paint(self, painter) -> None:
+    def _paint(self, painter, area: QRectF) -> None:
+        """Paint what lies in ``area`` (what Qt asked for; everything else is clipped away)."""
         rect, rows, cols, title_font = self._layout()
         n_rows, n_cols = self._values.shape
         if rect.width() <= 0 or rect.height() <= 0 or not n_rows or not n_cols:
+            painter.fillRect(area, Qt.GlobalColor.white)  # plots are white in every theme
             return
+        painter.fillRect(area, Qt.GlobalColor.white)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         cells = QTransform(rect.width() / n_cols, 0, 0, rect.height() / n_rows, rect.left(), rect.top())
         painter.setTransform(cells)
@@ -423,10 +413,14 @@ class AttentionHeatmap(QWidget):
             painter.drawRect(QRectF(0, self._selected_row, n_cols, 1))
         painter.resetTransform()
         paint_edges(painter, rect, n_rows, n_cols)
-        rows.paint(painter, rect, "left")
-        cols.paint(painter, rect, "top")
+        # Names live left of and above the matrix, TEXT_OFFSET px away, the titles beyond
+        # them (a glyph may stand out a pixel or two): an area clear of them skips them.
         height = QFontMetricsF(title_font).height()
-        if self.y_label:
+        if area.left() < rect.left() - TEXT_OFFSET + 2:
+            rows.paint(painter, rect, "left")
+        if area.top() < rect.top() - TEXT_OFFSET + 2:
+            cols.paint(painter, rect, "top")
+        if self.y_label and area.left() < MARGIN + height + 2:
             paint_title(
                 painter,
                 self.y_label,
@@ -434,9 +428,9 @@ class AttentionHeatmap(QWidget):
                 QRectF(MARGIN, rect.top(), height, rect.height()),
                 upwards=True,
             )
-        if self.x_label:
+        if self.x_label and area.top() < MARGIN + height + 2:
             paint_title(painter, self.x_label, title_font, QRectF(rect.left(), MARGIN, rect.width(), height))
-        if self._bar is not None:
+        if self._bar is not None and area.right() > rect.right():
             band = QRectF(
                 rect.right() + BAR_SPACING,
                 rect.top(),

@@ -387,3 +387,53 @@ def test_an_unchanged_matrix_repaints_nothing_unless_the_font_scale_changed(heat
         assert painted
     finally:
         theme._scale["font"] = before
+
+
+def test_new_weights_under_the_same_names_repaint_the_cells_and_bar_not_the_names(heatmap, qtbot):
+    """New weights (another top, so another colour bar) under the same names ask for a
+    repaint of one rectangle around the cells and the bar, clear of the names and titles;
+    drawn into the old picture it gives what a whole repaint gives. New names repaint all."""
+    from PySide6.QtCore import QObject
+    from PySide6.QtGui import QImage, QPainter, QRegion
+    from PySide6.QtWidgets import QWidget
+
+    from ui.painted_axes import MARGIN, TEXT_OFFSET
+
+    def picture(region=None, into=None):
+        image = into or QImage(heatmap.size(), QImage.Format.Format_ARGB32_Premultiplied)
+        if into is None:
+            image.fill(QColor("magenta"))
+        painter = QPainter(image)
+        region = region or QRegion(heatmap.rect())
+        heatmap.render(painter, region.boundingRect().topLeft(), region, QWidget.RenderFlag.DrawChildren)
+        painter.end()
+        return image
+
+    w = _set(heatmap)
+    heatmap.set_selected_row(1)
+    qtbot.wait(20)
+    old = picture()
+    asked = []
+
+    class Watch(QObject):
+        def eventFilter(self, obj, event):
+            if obj is heatmap and event.type() == QEvent.Type.Paint:
+                asked.append(event.rect())
+            return False
+
+    watch = Watch()
+    heatmap.installEventFilter(watch)
+    names = ("a", "b", "c")
+    heatmap.set_matrix(w * 0.8, names, names)
+    qtbot.wait(20)
+    assert len(asked) == 1
+    area, cells = asked[0], heatmap.matrix_rect()
+    assert area.contains(cells.toAlignedRect()) and area.right() == heatmap.width() - 1
+    assert area.left() > cells.left() - TEXT_OFFSET  # the row names and the turned title stay
+    title = QFontMetricsF(dict(heatmap.painted_fonts())["axis titles"]).height()
+    assert area.top() > MARGIN + title  # the title across the top stays
+    assert picture(QRegion(area), into=old) == picture()
+    asked.clear()
+    heatmap.set_matrix(w, ("a", "b", "z"), names)
+    qtbot.wait(20)
+    assert asked == [heatmap.rect()]
