@@ -50,10 +50,12 @@ class ChipDelegate(QStyledItemDelegate):
         rect = option.rect
         widget = option.widget
         device = painter.device()
-        # Only onto the list itself: a drag's picture (a pixmap) keeps its transparent edges.
+        # Only onto a widget (the list): a drag's picture (a pixmap) keeps its transparent
+        # edges. Compared by device type: PySide hands a window's paint device over as a
+        # plain QPaintDevice, not as the widget.
         if (
             widget is None
-            or not isinstance(device, QWidget)
+            or device.devType() != widget.devType()
             or rect.isEmpty()
             or not painter.transform().isIdentity()
         ):

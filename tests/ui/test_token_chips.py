@@ -72,3 +72,16 @@ def test_chips_look_as_the_style_sheet_draws_them_through_edits(qapp, qtbot):
     editor.list.setFont(font)
     qapp.processEvents()
     _shows_as_the_style_draws(editor, qapp)
+
+
+def test_the_main_windows_chips_come_from_kept_pictures(bank_window, open_view, qapp):
+    """Painted as part of the whole window (where PySide hands the delegate a plain paint
+    device), the chips still come from kept pictures: one per look (repeated words share)."""
+    editor = open_view("tokens")
+    editor.chips.forget()
+    # Laid out and painted with the window, as after a token edit. (Not through
+    # viewport(): asking for it makes PySide know the device as a widget.)
+    editor.list.scheduleDelayedItemsLayout()
+    for _ in range(5):
+        qapp.processEvents()
+    assert len(set(editor.tokens())) <= len(editor.chips._pictures) <= editor.list.count()
