@@ -233,7 +233,10 @@ class AttentionHeatmap(QWidget):
             if scaled_points(100) != self._painted_scale:
                 self.update()
             return
-        before = self._layout()[0] if same_names and values.shape == self._values.shape else None
+        # Where the cells were last laid out (a layout since out of date only means a
+        # whole repaint below).
+        laid_out = self._geometry is not None and same_names and values.shape == self._values.shape
+        before = self._geometry[0] if laid_out else None
         self._values = values
         self._masked = masked
         self._any_masked = bool(masked.any())
