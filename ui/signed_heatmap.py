@@ -99,11 +99,12 @@ class SignedHeatmap(QWidget):
         """Show ``values``; the colour scale runs from -limit to +limit (default: largest |value|)."""
         values = np.asarray(values, dtype=float)
         n_rows, n_cols = values.shape
-        peak = float(np.abs(values).max()) if values.size else 0.0
-        limit = limit if limit is not None else max(peak, 1e-9)
+        if limit is None:  # (the embeddings pass one scale for their three heatmaps)
+            limit = max(float(np.abs(values).max()) if values.size else 0.0, 1e-9)
         rows, cols = [str(r) for r in rows], [str(c) for c in cols]
         same_names = (rows, cols) == (self._rows, self._cols)
-        if limit == self.limit and same_names and np.array_equal(values, self.values):
+        same_colours = limit == self.limit and np.array_equal(values, self.values)
+        if same_colours and same_names:
             return  # unchanged (another head's or matrix's edit): nothing to repaint
         # A slider step changes one cell, a token edit one row and its name: repaint
         # those, not the whole picture, while the matrix keeps its place.
@@ -116,8 +117,9 @@ class SignedHeatmap(QWidget):
         self.values = values
         self.limit = limit
         self._rows, self._cols = rows, cols
-        self.image.setImage(values, levels=(-self.limit, self.limit))
-        self._texts = None
+        if not same_colours:  # (new names only, as the position part after a token edit: same picture)
+            self.image.setImage(values, levels=(-self.limit, self.limit))
+            self._texts = None
         if changed is not None and len(changed) <= MAX_PARTIAL_CELLS and self._names_in_place(before):
             self._update_cells(changed)
             for r in renamed:

@@ -227,3 +227,23 @@ def test_a_renamed_row_repaints_its_name_and_cells_only(heatmap, qtbot):
     qtbot.waitUntil(lambda: bool(painted))
     assert heatmap.matrix_rect() != matrix and painted[0].contains(heatmap.rect())
     del watch
+
+
+def test_new_names_over_the_same_numbers_keep_the_colours(heatmap, qtbot, monkeypatch):
+    """The position part after a token edit: same numbers, one new name. The colours are
+    not worked out again, and the window shows the new name as a full paint would."""
+    from PySide6.QtWidgets import QApplication
+
+    values = np.linspace(-1, 1, 12).reshape(4, 3)
+    heatmap.set_matrix(values, ["ab", "cd", "ef", "gh"], list("xyz"), limit=1.0)
+    heatmap.grab()
+    qtbot.wait(20)
+    made = []
+    monkeypatch.setattr(heatmap.image, "setImage", lambda *a, **k: made.append(a))
+    painted, watch = _painted_rects(heatmap)
+    heatmap.set_matrix(values.copy(), ["ab", "xy", "ef", "gh"], list("xyz"), limit=1.0)
+    qtbot.waitUntil(lambda: bool(painted))
+    assert made == [] and heatmap._layout()[1].labels[1] == "xy"
+    screen = QApplication.primaryScreen().grabWindow(heatmap.winId()).toImage()
+    assert screen == heatmap.grab().toImage().convertToFormat(screen.format())
+    del watch
