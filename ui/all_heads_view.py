@@ -220,6 +220,7 @@ class AllHeadsView(QWidget):
         self._scroll.setWidgetResizable(True)
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
         self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll.viewport().installEventFilter(self)
         layout = QVBoxLayout(self)
         layout.addWidget(caption)
         layout.addWidget(self._scroll, 1)
@@ -315,9 +316,13 @@ class AllHeadsView(QWidget):
             cell.setVisible(True)  # a spare cell coming back was hidden
         self._grid.setColumnStretch(cols, 1)  # spare width stays on the right
 
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._place_cells()
+    def eventFilter(self, obj, event) -> bool:
+        # The columns follow the width the cells get: the scroll area's viewport's. (This
+        # view's own resize came before the scroll area had resized its viewport, so the
+        # grid kept the columns of the width before until the head count changed.)
+        if obj is self._scroll.viewport() and event.type() == QEvent.Type.Resize:
+            self._place_cells()
+        return False
 
     def _show_selected(self, head: int) -> None:
         for cell in self.cells:

@@ -217,3 +217,25 @@ def test_a_head_more_or_less_leaves_no_layout_for_after_the_paint(bank_window, o
     assert (
         sorted((c for c in grid.findChildren(HeadCell) if c.isVisible()), key=lambda c: c.head) == grid.cells
     )
+
+
+def test_the_columns_fit_the_width_from_the_start(bank_window, open_view, qtbot):
+    """As many heads per row as the scroll area's width holds as soon as the view is open,
+    not only after the head count changed (the grid used to keep the columns it had
+    been given at a narrower width until then); a resize of the dock follows."""
+    from ui.all_heads_view import grid_columns
+
+    bank_window.session.set_heads(8)
+    grid = open_view("all_heads")
+    qtbot.wait(50)
+    width = grid._scroll.viewport().width()
+    assert grid._columns == grid_columns(8, width) > 2
+    bank_window.session.set_heads(7)
+    bank_window.session.set_heads(8)
+    qtbot.wait(20)
+    assert grid._columns == grid_columns(8, grid._scroll.viewport().width())
+    bank_window.resizeDocks([bank_window.docks["all_heads"]], [200], Qt.Orientation.Horizontal)
+    bank_window.resize(900, 1000)
+    qtbot.wait(50)
+    assert grid._scroll.viewport().width() < width
+    assert grid._columns == grid_columns(8, grid._scroll.viewport().width())
