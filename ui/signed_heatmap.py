@@ -298,15 +298,20 @@ class SignedHeatmap(QWidget):
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawRect(QRectF(c, r, 1, 1))
             painter.resetTransform()
-            rows.paint(painter, rect, "left")
-            cols.paint(painter, rect, "top")
+            # Names and titles end TEXT_OFFSET px before the matrix: a repaint inside the
+            # matrix (a changed row, a slider step) need not write them again.
+            region = event.rect()
             height = QFontMetricsF(title_font).height()
-            if self.y_label:
-                band = QRectF(MARGIN, rect.top(), height, rect.height())
-                paint_title(painter, self.y_label, title_font, band, upwards=True)
-            if self.x_label:
-                band = QRectF(rect.left(), MARGIN, rect.width(), height)
-                paint_title(painter, self.x_label, title_font, band)
+            if region.left() < rect.left() - 2:  # the row names and the y title, on the left
+                rows.paint(painter, rect, "left")
+                if self.y_label:
+                    band = QRectF(MARGIN, rect.top(), height, rect.height())
+                    paint_title(painter, self.y_label, title_font, band, upwards=True)
+            if region.top() < rect.top() - 2:  # the column names and the x title, above
+                cols.paint(painter, rect, "top")
+                if self.x_label:
+                    band = QRectF(rect.left(), MARGIN, rect.width(), height)
+                    paint_title(painter, self.x_label, title_font, band)
         finally:
             painter.end()
 

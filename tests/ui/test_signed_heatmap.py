@@ -247,3 +247,25 @@ def test_new_names_over_the_same_numbers_keep_the_colours(heatmap, qtbot, monkey
     screen = QApplication.primaryScreen().grabWindow(heatmap.winId()).toImage()
     assert screen == heatmap.grab().toImage().convertToFormat(screen.format())
     del watch
+
+
+def test_a_repaint_inside_the_matrix_leaves_the_names_and_titles_as_they_were(heatmap, qtbot):
+    """Cells repainted in the first row and column (next to the names and titles, which
+    such a repaint skips) and an outline there: the window matches a full paint."""
+    from PySide6.QtWidgets import QApplication
+
+    values = np.linspace(-1, 1, 16).reshape(4, 4)
+    heatmap.set_matrix(values, ["ab", "cd", "ef", "gh"], list("wxyz"), limit=1.0)
+    heatmap.select_cell(0, 0)
+    heatmap.grab()
+    qtbot.wait(20)
+    painted, watch = _painted_rects(heatmap)
+    for cell in ((0, 0), (0, 3), (3, 0)):
+        changed = heatmap.values.copy()
+        changed[cell] = -changed[cell]
+        heatmap.set_matrix(changed, ["ab", "cd", "ef", "gh"], list("wxyz"), limit=1.0)
+        qtbot.waitUntil(lambda: bool(painted))
+        screen = QApplication.primaryScreen().grabWindow(heatmap.winId()).toImage()
+        assert screen == heatmap.grab().toImage().convertToFormat(screen.format())
+        painted.clear()  # (grab() paints too)
+    del watch
