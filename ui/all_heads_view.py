@@ -273,8 +273,10 @@ class AllHeadsView(QWidget):
         # out of the grid and putting it back cost a few ms per step of the head slider).
         for h, cell in enumerate(self.cells):
             if self._grid.indexOf(cell) < 0:
-                self._grid.addWidget(cell, h // cols, h % cols)
+                # Shown before it joins the grid: showing a child lays its parent out at
+                # once, which (in the grid, at the grid's old size) moved every cell twice.
                 cell.setVisible(True)  # a spare cell coming back was hidden
+                self._grid.addWidget(cell, h // cols, h % cols)
 
     def _settle_grid(self, cells_shown: bool) -> None:
         """Lay the cells, the grid and the scroll area out now, inside this redraw.
@@ -290,6 +292,11 @@ class AllHeadsView(QWidget):
         their labels again, which asks the grid once more.
         """
         layout_request = QEvent.Type.LayoutRequest
+        if cells_shown:
+            # The scroll area first sizes the grid for its new cells, so the grid places
+            # them once, at that size (laid out first, at the old size, a head more moved
+            # every cell twice).
+            QCoreApplication.sendEvent(self._scroll, QEvent(layout_request))
         for _ in range(2 if cells_shown else 1):
             for cell in self.cells:
                 QCoreApplication.sendPostedEvents(cell, layout_request)
