@@ -127,6 +127,7 @@ class HeadCell(QFrame):
         self._weights: np.ndarray | None = None
         self._masked: np.ndarray | None = None
         self._texts_of: tuple | None = None  # (name, on, statistics) the texts were written for
+        self._words_of: tuple | None = None  # (name, on, the numbers as written) in the texts
         self.set_selected(False)
 
     def show_head(self, weights, masked, name: str, on: bool, stats) -> None:
@@ -154,16 +155,23 @@ class HeadCell(QFrame):
         if (name, on, stats) == self._texts_of:
             return  # an edit of another head: the same words (formatting them cost ~0.2 ms a head)
         self._texts_of = (name, on, stats)
+        focus = stats.focus
+        numbers = {
+            "focus": focus.label,
+            "share": f"{focus.share:.0%}",
+            "entropy": f"{stats.entropy_bits:.2f}",
+            "peak": f"{stats.peak:.2f}",
+            "even": f"{stats.even_bits:.2f}",
+        }
+        if (name, on, numbers) == self._words_of:
+            return  # new statistics, the same numbers to the digits shown (most heads, on most edits)
+        self._words_of = (name, on, numbers)
         self.title.setText(f"{self.head + 1}: {name}" + ("" if on else " " + self.tr("(off)")))
         self.title.setEnabled(on)
         self.stats.setEnabled(on)
-        focus = stats.focus
         self.stats.setText(
             self.tr("Mostly: <b>{focus}</b> ({share})<br>Entropy {entropy} bits \u00b7 peak {peak}").format(
-                focus=focus.label,
-                share=f"{focus.share:.0%}",
-                entropy=f"{stats.entropy_bits:.2f}",
-                peak=f"{stats.peak:.2f}",
+                **numbers
             )
         )
         head = (
@@ -177,13 +185,7 @@ class HeadCell(QFrame):
                 "Mean entropy {entropy} bits: 0 would be one key per token, "
                 "{even} an even spread. Largest single weight {peak}. "
                 "Click to show this head everywhere."
-            ).format(
-                share=f"{focus.share:.0%}",
-                focus=focus.label,
-                entropy=f"{stats.entropy_bits:.2f}",
-                even=f"{stats.even_bits:.2f}",
-                peak=f"{stats.peak:.2f}",
-            )
+            ).format(**numbers)
         )
         if tip != self.toolTip():  # every new tooltip re-polishes the styled cell
             self.setToolTip(tip)

@@ -38,6 +38,7 @@ class RichLabel(QWidget):
         # The document keeps its font and width when given a new text; setting either
         # lays the whole text out again, so each is set only when it changed.
         self._doc_font = None  # key of the font the document was given
+        self._font_key = None  # this widget's font's key (QFont.key() takes ~10 us), until it changes
         # (text, width, font key) -> height, for the few texts and widths seen last: the
         # height before a new text (is the layout's room still right?) is then known
         # without laying the old text out again (a head's numbers out of sight never paint).
@@ -64,18 +65,22 @@ class RichLabel(QWidget):
 
     # --- measuring -------------------------------------------------------------------
 
+    def _font_now(self) -> str:
+        if self._font_key is None:
+            self._font_key = self.font().key()
+        return self._font_key
+
     def _lay_out(self, width: int) -> None:
         """Give the document this widget's font and ``width`` (if it has not got them)."""
-        font = self.font()
-        if font.key() != self._doc_font:
-            self._doc.setDefaultFont(font)
-            self._doc_font = font.key()
+        if self._font_now() != self._doc_font:
+            self._doc.setDefaultFont(self.font())
+            self._doc_font = self._font_now()
         width = max(1, width)
         if self._doc.textWidth() != width:
             self._doc.setTextWidth(width)
 
     def _height(self, width: int) -> int:
-        key = (self._text, width, self.font().key())
+        key = (self._text, width, self._font_now())
         height = self._heights.get(key)
         if height is None:
             self._lay_out(width)
@@ -129,6 +134,6 @@ class RichLabel(QWidget):
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):  # the theme's text size
-            self._doc_font = None
+            self._doc_font = self._font_key = None
             self._heights.clear()
             self.updateGeometry()
