@@ -37,3 +37,32 @@ def _no_modal_dialogs(monkeypatch):
 
     for name in ("warning", "critical", "information", "question", "about"):
         monkeypatch.setattr(QMessageBox, name, refuse)
+
+
+@pytest.fixture(autouse=True)
+def _application_look_restored():
+    """A test that themes the whole application (main.py applies a style sheet, palette,
+    font and presentation scale) leaves the next test the look it found: a style sheet
+    setting font sizes, for one, stops widgets following their parent's font."""
+    try:
+        from PySide6.QtGui import QFont, QPalette
+        from PySide6.QtWidgets import QApplication
+    except ImportError:
+        yield
+        return
+    app = QApplication.instance()
+    if app is None:  # no Qt in this test (the application outlives tests once made)
+        yield
+        return
+    from ui import theme
+
+    sheet, palette, font = app.styleSheet(), QPalette(app.palette()), QFont(app.font())
+    scale = dict(theme._scale)
+    yield
+    if app.styleSheet() != sheet:
+        app.setStyleSheet(sheet)
+    if app.palette() != palette:
+        app.setPalette(palette)
+    if app.font() != font:
+        app.setFont(font)
+    theme._scale.update(scale)
