@@ -6,7 +6,7 @@ times. Views drawn with these helpers paint in the one pass with all other widge
 and they measure a name once per font (:func:`ui.token_axis.text_widths`).
 
 Fonts are given in points at the normal size and scaled with the presentation font
-(:func:`ui.theme.scaled_points`) when laid out, as :class:`ui.token_axis.TokenAxis` does.
+(:func:`ui.theme.scaled_points`) when laid out, so they grow in presentation mode.
 """
 
 from __future__ import annotations
@@ -48,10 +48,10 @@ def font_of(points: float) -> QFont:
 class NameLayout:
     """How names along one side of a matrix are written: font, turned or not, every step-th.
 
-    The rules of :meth:`ui.token_axis.TokenAxis._relayout`: across the top, names stay
-    horizontal at full size while they fit and otherwise turn to read upwards; turned
-    names and names down the side shrink until they fit the cells, and below the
-    smallest readable size only every step-th name is written. ``shrink=False`` keeps
+    The rules the pyqtgraph axes of names followed before the views were painted:
+    across the top, names stay horizontal at full size while they fit and otherwise
+    turn to read upwards; turned names and names down the side shrink until they fit
+    the cells, and below the smallest readable size only every step-th name is written. ``shrink=False`` keeps
     the full size and only skips names (``overlap`` of a name's height may overlap its
     neighbour's, as pyqtgraph's axes let them), and ``turn=False`` keeps names
     horizontal at full size, written every step-th when they would run together.
@@ -82,7 +82,7 @@ class NameLayout:
         elif not shrink:
             height = QFontMetricsF(font).height() * (1.0 - overlap)
             step = max(1, math.ceil(height / spacing))
-        else:  # TokenAxis's rules
+        else:  # shrink to fit, then write every step-th name
             for size in range(top, scaled_points(MIN_POINT_SIZE) - 1, -1):
                 font.setPointSize(size)
                 if (

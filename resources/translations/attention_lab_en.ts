@@ -4,7 +4,7 @@
 <context>
     <name>AttentionHeatmap</name>
     <message>
-        <location filename="../../ui/heatmap.py" line="+151"/>
+        <location filename="../../ui/heatmap.py" line="+81"/>
         <source>Key (looked at)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -14,12 +14,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+2"/>
+        <source>Attention heatmap</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>weight</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+63"/>
         <source>Query &apos;{query}&apos; (row {row}) → key &apos;{key}&apos; (column {column})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -85,7 +90,7 @@
 <context>
     <name>CompareView</name>
     <message>
-        <location filename="../../ui/compare_view.py" line="+75"/>
+        <location filename="../../ui/compare_view.py" line="+78"/>
         <source>The single wide head&apos;s attention weights: rows are queries, columns keys.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -118,7 +123,7 @@
 <context>
     <name>ContextView</name>
     <message>
-        <location filename="../../ui/context_view.py" line="+60"/>
+        <location filename="../../ui/context_view.py" line="+59"/>
         <source>A word that appears twice starts from the same word vector. With positions on, attention can give each occurrence a different output, coloured by its neighbours.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -128,27 +133,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Similarity of</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+36"/>
         <source>moved by attention: ‖output − input‖</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-31"/>
         <source>Longer bar: attention changed this token&apos;s vector more.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+1"/>
         <source>Bright: the two tokens&apos; vectors point the same way; dark: less alike.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+31"/>
         <source>cosine similarity of inputs</source>
         <translation type="unfinished"></translation>
     </message>
@@ -158,7 +163,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+10"/>
         <source>No word appears twice in this sentence; try the Bank preset to compare its two &apos;bank&apos;s.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -193,12 +198,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Cosine similarity of &apos;{first}&apos; (token {i}) and &apos;{second}&apos; (token {j}) = {value}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+11"/>
         <source>&apos;{token}&apos; (token {position}) moved {distance}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -462,7 +467,7 @@
 <context>
     <name>EmbeddingView</name>
     <message>
-        <location filename="../../ui/embedding_view.py" line="+32"/>
+        <location filename="../../ui/embedding_view.py" line="+35"/>
         <source>feature</source>
         <translation type="unfinished"></translation>
     </message>
@@ -746,17 +751,17 @@
 <context>
     <name>HeadCell</name>
     <message>
-        <location filename="../../ui/all_heads_view.py" line="+153"/>
+        <location filename="../../ui/all_heads_view.py" line="+169"/>
         <source>(off)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>Mostly: &lt;b&gt;{focus}&lt;/b&gt; ({share})&lt;br&gt;Entropy {entropy} bits · peak {peak}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
         <source>Head {number}, {name}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -851,12 +856,12 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>LinesView</name>
     <message>
-        <location line="+197"/>
+        <location line="+200"/>
         <source>Draw the lines of every head at once (one colour per head), or only those of the head selected in the heatmap.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Which colour is which head. Dashed lines are heads 9-16.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -871,7 +876,7 @@ click the token you expect to get the most attention.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+7"/>
         <source>Many tokens: only the {count} strongest lines are drawn (weight ≥ {threshold}).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -902,7 +907,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>MatricesView</name>
     <message>
-        <location filename="../../ui/matrix_editor.py" line="+293"/>
+        <location filename="../../ui/matrix_editor.py" line="+297"/>
         <source>Matrices of head {number}: {name}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -910,7 +915,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>MatrixEditor</name>
     <message>
-        <location line="-205"/>
+        <location line="-209"/>
         <location line="+1"/>
         <source>head column</source>
         <translation type="unfinished"></translation>
@@ -999,7 +1004,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>MatrixPlot</name>
     <message>
-        <location filename="../../ui/matrix_plot.py" line="+105"/>
+        <location filename="../../ui/matrix_plot.py" line="+85"/>
         <source>{matrix}: row &apos;{row}&apos;, column &apos;{column}&apos; = {value}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1007,7 +1012,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>OutputsView</name>
     <message>
-        <location filename="../../ui/outputs_view.py" line="+122"/>
+        <location filename="../../ui/outputs_view.py" line="+100"/>
         <source>Head {number}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1022,12 +1027,12 @@ click the token you expect to get the most attention.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Concatenation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+3"/>
         <source>Output</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1098,7 +1103,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>StepsView</name>
     <message>
-        <location filename="../../ui/steps_view.py" line="+38"/>
+        <location filename="../../ui/steps_view.py" line="+41"/>
         <source>From step 1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1161,12 +1166,12 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>TokenEditor</name>
     <message>
-        <location filename="../../ui/token_editor.py" line="+45"/>
+        <location filename="../../ui/token_editor.py" line="+119"/>
         <source>The tokens attention sees. Double-click to edit one, drag to reorder. With positions off, reordering only reorders the attention matrix.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+20"/>
         <source>Insert</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1201,7 +1206,7 @@ click the token you expect to get the most attention.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+41"/>
         <source>{count} / {limit} tokens</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1267,7 +1272,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>all_heads_view</name>
     <message>
-        <location filename="../../ui/all_heads_view.py" line="-148"/>
+        <location filename="../../ui/all_heads_view.py" line="-159"/>
         <source>Every head at once (rows = queries, columns = keys). Click a head to show it everywhere.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1293,7 +1298,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>compare_view</name>
     <message>
-        <location filename="../../ui/compare_view.py" line="-113"/>
+        <location filename="../../ui/compare_view.py" line="-115"/>
         <source>One spotlight or an orchestra? Left: a single head as wide as all the heads together (its W_Q, W_K, W_V are theirs side by side), so its score is the &lt;i&gt;sum&lt;/i&gt; of the heads&apos; scores and one softmax must blend every relation into one pattern. Right: the selected head, free to follow one relation. Both use one colour scale.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1306,7 +1311,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>context_view</name>
     <message>
-        <location filename="../../ui/context_view.py" line="-199"/>
+        <location filename="../../ui/context_view.py" line="-139"/>
         <source>Outputs</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1365,12 +1370,12 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>heatmap</name>
     <message>
-        <location filename="../../ui/heatmap.py" line="-212"/>
+        <location filename="../../ui/heatmap.py" line="-124"/>
         <source>Rows are query tokens (who is looking), columns are key tokens (who is looked at). Brighter means more attention. Grey hatched cells are masked. Click a row to follow that token in every view.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location filename="../../ui/colour_image.py" line="+20"/>
         <source>Viridis</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1421,7 +1426,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>lines_view</name>
     <message>
-        <location filename="../../ui/lines_view.py" line="-407"/>
+        <location filename="../../ui/lines_view.py" line="-406"/>
         <source>All heads</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1603,7 +1608,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>outputs_view</name>
     <message>
-        <location filename="../../ui/outputs_view.py" line="-113"/>
+        <location filename="../../ui/outputs_view.py" line="-91"/>
         <source>Left to right as the data flows: each head&apos;s output, the heads side by side (thick lines between heads), times W_O, gives the output, one row per token with the named features as columns. Blue is negative, white 0, red positive; each matrix has its own scale. Hover a cell to read its number.</source>
         <translation type="unfinished"></translation>
     </message>
