@@ -8,7 +8,7 @@ draws them.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter, QTransform
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
@@ -16,6 +16,7 @@ from app.analysis import snapshot_head_stats
 from ui import lazy_view
 from ui.heatmap import MASKED_RGBA, ColourImage, colour_map
 from ui.layout_shield import LayoutShield
+from ui.painted_axes import PlotSized
 from ui.rich_label import RichLabel
 
 OFF_OPACITY = 0.3
@@ -40,7 +41,7 @@ def grid_columns(n_heads: int, width: int) -> int:
     return max(1, min(n_heads, fit))
 
 
-class HeadPicture(QWidget):
+class HeadPicture(PlotSized, QWidget):
     """A head's small heatmap, painted straight onto a widget.
 
     It was a pyqtgraph plot with its axes hidden: a graphics scene per head, whose
@@ -57,14 +58,6 @@ class HeadPicture(QWidget):
         self.mask_image = ColourImage(axisOrder="row-major")
         self.mask_image.setVisible(False)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paints every pixel itself
-
-    # The sizes the plot asked for, so the grid gives every cell the room it gave before:
-    # a wide hint lets cells grow to CELL_MAX_WIDTH.
-    def sizeHint(self) -> QSize:
-        return QSize(600, 480)
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(68, 68)
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)

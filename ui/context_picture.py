@@ -12,9 +12,9 @@ and the repeated words' cells outlined.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QTransform
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ui.colour_bar import BAR_WIDTH, ColourBar
 from ui.heatmap import ColourImage, colour_map
@@ -23,12 +23,14 @@ from ui.painted_axes import (
     TEXT_COLOUR,
     TEXT_OFFSET,
     TICK_LENGTH,
+    PlotSized,
     draw_text,
     font_of,
     name_layout,
     nice_ticks,
     paint_edges,
     paint_title,
+    show_tip,
     tick_text,
 )
 from ui.theme import scaled_points
@@ -43,7 +45,7 @@ SPACING = 6  # between the bars, the matrix and the colour bar
 BAR_SHARE = 2 / 5  # of the width left for the two plots (pyqtgraph's stretch factors 2:3)
 
 
-class ContextPicture(QWidget):
+class ContextPicture(PlotSized, QWidget):
     """Bars (left) and a similarity matrix with its colour bar (right), rows lined up.
 
     Signals
@@ -78,13 +80,6 @@ class ContextPicture(QWidget):
         self._key = None
         self._geometry = None
         self._ticks_key = None
-
-    # The size the pyqtgraph layout asked for, so the dock lays out as before.
-    def sizeHint(self) -> QSize:
-        return QSize(600, 480)
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(68, 68)
 
     def show_effect(self, labels, shift, repeated, values, low: float, outlines) -> None:
         """New numbers: one bar per token, the n x n similarities coloured from ``low`` to 1."""
@@ -290,10 +285,5 @@ class ContextPicture(QWidget):
         if event.type() == QEvent.Type.ToolTip:  # each part explains itself, as the plots did
             r, c = self.cell_at(QPointF(event.pos()))
             bars, matrix, elsewhere = self.tips
-            text = (matrix if c >= 0 else bars) if r >= 0 else elsewhere
-            if text:
-                QToolTip.showText(event.globalPos(), text, self)
-            else:
-                QToolTip.hideText()
-            return True
+            return show_tip(self, event, (matrix if c >= 0 else bars) if r >= 0 else elsewhere)
         return super().event(event)

@@ -17,18 +17,17 @@ from PySide6.QtCore import (
     QPointF,
     QRect,
     QRectF,
-    QSize,
     Qt,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QTransform
-from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from ui.cell_texts import CellTexts
 from ui.colour_bar import ColourBar
 from ui.colour_image import COLOUR_BLIND_SAFE, COLOUR_MAPS, ColourImage, colour_map  # noqa: F401 - re-exported
 from ui.heatmap_geometry import lay_out, short_label  # noqa: F401 - short_label re-exported
-from ui.painted_axes import MARGIN, TEXT_OFFSET, font_of, paint_edges, paint_title
+from ui.painted_axes import MARGIN, TEXT_OFFSET, PlotSized, font_of, paint_edges, paint_title, show_tip
 from ui.theme import scaled_points
 
 # Past this many tokens a number per cell no longer fits; the colour still reads.
@@ -45,7 +44,7 @@ HINT = QT_TRANSLATE_NOOP(
 )
 
 
-class AttentionHeatmap(QWidget):
+class AttentionHeatmap(PlotSized, QWidget):
     """Attention weights as coloured cells with the tokens as axis labels.
 
     Queries run down the left (row i: how token i spreads its attention), keys run
@@ -105,13 +104,6 @@ class AttentionHeatmap(QWidget):
         self._hatch = QPainterPath()
         self._painted_scale = scaled_points(100)
         self.set_colormap(colormap)
-
-    # The size the pyqtgraph widget asked for, so docks and the centre lay out as before.
-    def sizeHint(self) -> QSize:
-        return QSize(600, 480)
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(68, 68)
 
     # --- what tests and other views read -------------------------------------------
 
@@ -495,10 +487,5 @@ class AttentionHeatmap(QWidget):
     def event(self, event) -> bool:
         if event.type() == QEvent.Type.ToolTip:  # a cell names its numbers; elsewhere the hint
             row, col = self.cell_at(QPointF(event.pos()))
-            text = self.cell_description(row, col) if row >= 0 else self.toolTip()
-            if text:
-                QToolTip.showText(event.globalPos(), text, self)
-            else:
-                QToolTip.hideText()
-            return True
+            return show_tip(self, event, self.cell_description(row, col) if row >= 0 else self.toolTip())
         return super().event(event)

@@ -14,7 +14,7 @@ tokens changed, even while the view was scrolled out of sight.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -24,6 +24,7 @@ from ui.painted_axes import (
     TEXT_OFFSET,
     TICK_LENGTH,
     NameLayout,
+    PlotSized,
     font_of,
     name_layout,
     paint_edges,
@@ -87,7 +88,7 @@ class MatrixPlot:
         ).format(matrix=self.name, row=self.rows[row], column=self.columns[col], value=f"{value:.2f}")
 
 
-class MatrixRow(QWidget):
+class MatrixRow(PlotSized, QWidget):
     """Paints :class:`MatrixPlot` s and operators left to right, every matrix as tall as the others.
 
     Signals
@@ -108,13 +109,6 @@ class MatrixRow(QWidget):
         self._hovered = (-1, -1, -1)
         self._key = None
         self._geometry = None
-
-    # The size the pyqtgraph layout asked for, so the dock lays out as before.
-    def sizeHint(self) -> QSize:
-        return QSize(600, 480)
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(68, 68)
 
     @property
     def plots(self) -> list[MatrixPlot]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QStaticText,
     QTransform,
 )
+from PySide6.QtWidgets import QToolTip
 
 from ui.theme import scaled_points
 from ui.token_axis import GAP, MIN_POINT_SIZE, text_widths
@@ -36,6 +37,27 @@ MARGIN = 9  # around the whole picture, as pyqtgraph's layouts left it
 TEXT_OFFSET = 5  # between an axis line and its names
 MAX_STATIC_TEXTS = 2048  # names kept laid out per font
 MIN_ELIDED = 5  # characters (with the ellipsis) a shortened title keeps, or it is left out
+
+
+class PlotSized:
+    """Mixed into a painted view (before QWidget): the sizes the pyqtgraph widget it
+    replaced asked for, so docks, stacks and grids give it the room they gave before
+    (a wide hint lets All heads' cells grow to their largest)."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(600, 480)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(68, 68)
+
+
+def show_tip(widget, event, text: str) -> bool:
+    """Answer a ToolTip event with ``text``, or hide the tip when there is none; True (handled)."""
+    if text:
+        QToolTip.showText(event.globalPos(), text, widget)
+    else:
+        QToolTip.hideText()
+    return True
 
 
 def font_of(points: float) -> QFont:

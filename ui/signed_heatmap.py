@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from ui.heatmap import ColourImage, short_label
-from ui.painted_axes import MARGIN, TEXT_OFFSET, font_of, name_layout, paint_edges, paint_title, static_text
+from ui.painted_axes import (
+    MARGIN,
+    TEXT_OFFSET,
+    PlotSized,
+    font_of,
+    name_layout,
+    paint_edges,
+    paint_title,
+    static_text,
+)
 from ui.theme import font_scale, scaled_points
 from ui.token_axis import text_widths
 
@@ -38,7 +47,7 @@ def compact_number(v: float) -> str:
     return text.replace("0.", ".", 1) if abs(v) < 1 else text
 
 
-class SignedHeatmap(QWidget):
+class SignedHeatmap(PlotSized, QWidget):
     """Signed values as colours, with row and column names, painted straight onto a widget.
 
     It was a pyqtgraph plot: a graphics scene of its own, which made the window paint
@@ -87,13 +96,6 @@ class SignedHeatmap(QWidget):
         self.limit = 1.0
         self._geometry_key = None
         self._geometry = None
-
-    # The sizes the pyqtgraph widget asked for, so docks and stacks lay out as before.
-    def sizeHint(self) -> QSize:
-        return QSize(600, 480)
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(68, 68)
 
     def set_matrix(self, values, rows, cols, *, limit: float | None = None) -> None:
         """Show ``values``; the colour scale runs from -limit to +limit (default: largest |value|)."""

@@ -269,6 +269,7 @@ def test_clicking_a_row_and_hovering_a_cell_report_them(heatmap, qtbot):
 def test_tooltip_names_the_cell_under_the_mouse_and_explains_elsewhere(heatmap, monkeypatch):
     """Over a cell the tooltip is its description; beside the cells, the reading hint."""
     import ui.heatmap
+    import ui.painted_axes
 
     shown = []
 
@@ -281,7 +282,7 @@ def test_tooltip_names_the_cell_under_the_mouse_and_explains_elsewhere(heatmap, 
         def hideText():  # noqa: N802
             shown.append("")
 
-    monkeypatch.setattr(ui.heatmap, "QToolTip", Tip)
+    monkeypatch.setattr(ui.painted_axes, "QToolTip", Tip)
     _set(heatmap)
     for pos in (heatmap.cell_center(1, 0).toPoint(), QPoint(2, 2)):
         event = QHelpEvent(QEvent.Type.ToolTip, pos, heatmap.mapToGlobal(pos))
