@@ -28,13 +28,17 @@ _failed = False  # compiling failed: callers draw with Qt from then on
 _thread: threading.Thread | None = None
 
 
-def _raster(img, x0, x1, ya, yb, half, dash, red, green, blue, alpha):
+def _raster(img, x0, x1, ya, yb, half, dash, red, green, blue, alpha, row0):
     """Paint lines ``(x0, ya[i]) -> (x1, yb[i])`` over ``img`` (3, rows, cols), in order.
 
     ``half`` is half the width; ``dash`` the dash unit (0 for a solid line): on for 4
-    units, off for 2, from the line's start.
+    units, off for 2, from the line's start. ``img`` holds the picture's rows ``row0``
+    to ``row0 + rows``: a band of rows is painted with the same arithmetic, pixel for
+    pixel, as the whole picture would be.
     """
     rows, cols = img.shape[1], img.shape[2]
+    top_row = int(row0)
+    end_row = top_row + rows
     span = x1 - x0
     if span <= 0:
         return
@@ -48,12 +52,12 @@ def _raster(img, x0, x1, ya, yb, half, dash, red, green, blue, alpha):
         # Only the columns where the band meets the image's rows.
         c0, c1 = c_first, c_last
         if d > 1e-9:
-            xa = x0 + (-ext - ya[i]) / s
-            xb = x0 + (rows + ext - ya[i]) / s
+            xa = x0 + (top_row - ext - ya[i]) / s
+            xb = x0 + (end_row + ext - ya[i]) / s
             lo, hi = min(xa, xb), max(xa, xb)
             c0 = max(c0, int(math.floor(lo)))
             c1 = min(c1, int(math.ceil(hi)) + 1)
-        elif ya[i] + ext < 0 or ya[i] - ext > rows:
+        elif ya[i] + ext < top_row or ya[i] - ext > end_row:
             continue
         r, g, b, a = red[i], green[i], blue[i], alpha[i]
         unit = dash[i]
@@ -72,8 +76,8 @@ def _raster(img, x0, x1, ya, yb, half, dash, red, green, blue, alpha):
             inv_w = 1.0 / w if w > 1e-6 else 0.0
             top = yc - hv - 0.5 * w
             bottom = yc + hv + 0.5 * w
-            r0 = max(int(math.floor(top)), 0)
-            r1 = min(int(math.ceil(bottom)), rows)
+            r0 = max(int(math.floor(top)), top_row)
+            r1 = min(int(math.ceil(bottom)), end_row)
             fa = fx * a
             for row in range(r0, r1):
                 # Area of the pixel below each edge, averaged over the column.
@@ -95,9 +99,10 @@ def _raster(img, x0, x1, ya, yb, half, dash, red, green, blue, alpha):
                     cov += sign * area
                 k = cov * fa
                 if k > 0.0:
-                    img[0, row, c] += (r - img[0, row, c]) * k
-                    img[1, row, c] += (g - img[1, row, c]) * k
-                    img[2, row, c] += (b - img[2, row, c]) * k
+                    y = row - top_row
+                    img[0, y, c] += (r - img[0, y, c]) * k
+                    img[1, y, c] += (g - img[1, y, c]) * k
+                    img[2, y, c] += (b - img[2, y, c]) * k
 
 
 def _to_rgb32(img, out):
@@ -118,12 +123,13 @@ def _compile() -> None:
         from engine.config import CONFIG
 
         try:
-            raster = njit(cache=CONFIG.cache, fastmath=True)(_raster)
-            convert = njit(cache=CONFIG.cache)(_to_rgb32)
+            # nogil: the two halves of a tall picture are painted on two threads at once.
+            raster = njit(cache=CONFIG.cache, fastmath=True, nogil=True)(_raster)
+            convert = njit(cache=CONFIG.cache, nogil=True)(_to_rgb32)
         except RuntimeError:  # no cache locator (a frozen app without this file's source)
-            raster, convert = njit(fastmath=True)(_raster), njit(_to_rgb32)
+            raster, convert = njit(fastmath=True, nogil=True)(_raster), njit(nogil=True)(_to_rgb32)
         probe, one = np.ones((3, 2, 2)), np.ones(1)
-        raster(probe, 0.0, 2.0, one, one, one, one * 0, one, one, one, one)
+        raster(probe, 0.0, 2.0, one, one, one, one * 0, one, one, one, one, 0.0)
         convert(probe, np.empty((2, 2), np.uint32))
         _kernels = (raster, convert)
     except Exception:  # noqa: BLE001 - whatever went wrong, Qt draws the lines instead
@@ -180,13 +186,11 @@ def paint(
         return None
     raster, convert = compiled
     rows, cols = shape
-    img = np.ones((3, rows, cols))
     f = np.ascontiguousarray
     widths = np.asarray(widths, dtype=float)
     dash = np.where(dashed, np.maximum(widths, 1.0), 0.0)
     colours = np.asarray(colours, dtype=float).reshape(-1, 3)
-    raster(
-        img,
+    lines = (
         float(x0),
         float(x1),
         f(ya, dtype=float),
@@ -199,5 +203,76 @@ def paint(
         f(alphas, dtype=float),
     )
     out = np.empty((rows, cols), np.uint32)
-    convert(img, out)
+
+    def band(start: int, stop: int) -> None:
+        img = np.ones((3, stop - start, cols))
+        raster(img, *lines, float(start))
+        convert(img, out[start:stop])
+
+    pool = _helper() if rows * cols >= SPLIT_MIN_PIXELS else None
+    if pool is None:
+        band(0, rows)
+    else:
+        _in_bands(pool, band, rows)
     return out
+
+
+# Pictures at least this big are painted in bands on two threads at once (a view in a
+# small dock is quicker on one thread than handing work to another).
+SPLIT_MIN_PIXELS = 40_000
+BANDS = 4
+_pool = None
+
+
+def _in_bands(pool, band, rows: int) -> None:
+    """Call ``band(start, stop)`` for BANDS bands of ``rows``, here and on the helper thread.
+
+    A raised Lines view is ~30 ms of arithmetic on one core; the kernels release the
+    GIL, so the other core can take bands. Whichever thread is free takes the next band,
+    and this thread waits only for bands the helper has started: if the helper is slow
+    to wake (the other core busy), this thread paints them all rather than stall.
+    """
+    bounds = [rows * b // BANDS for b in range(BANDS + 1)]
+    state = {"next": 0, "running": 0}
+    errors: list[BaseException] = []
+    changed = threading.Condition()
+
+    def work() -> None:
+        while True:
+            with changed:
+                i = state["next"]
+                if i >= BANDS or errors:
+                    return
+                state["next"] = i + 1
+                state["running"] += 1
+            try:
+                band(bounds[i], bounds[i + 1])
+            except BaseException as exc:  # noqa: BLE001 - re-raised on the painting thread
+                errors.append(exc)
+            finally:
+                with changed:
+                    state["running"] -= 1
+                    changed.notify_all()
+
+    pool.submit(work)
+    work()
+    with changed:
+        while state["running"]:
+            changed.wait()
+    if errors:
+        raise errors[0]
+
+
+def _helper():
+    """The thread painting lower halves, or None with one engine thread (``--threads 1``)."""
+    global _pool
+    from engine.config import threads_in_use
+
+    if threads_in_use() < 2:
+        return None
+    with _lock:
+        if _pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="line-raster")
+        return _pool

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QApplication
@@ -388,3 +389,35 @@ def test_a_head_more_or_less_repaints_the_legend_from_the_entry_that_changed(qtb
         assert not painted[0].contains(QPoint(2, 2))  # from the eighth entry on: not the first square
     assert painted[0] == legend.rect()  # the first entry renamed: all of it
     del watch
+
+
+def test_a_tall_picture_painted_in_bands_is_the_same_picture(monkeypatch):
+    """Bands go to another thread; every pixel must be what one pass paints."""
+    rng = np.random.default_rng(3)
+    for rows, cols, count in ((450, 400, 2048), (7, 900, 100)):
+        ya, yb = rng.uniform(-20, rows + 20, count), rng.uniform(-20, rows + 20, count)
+        args = (ya, yb, rng.uniform(0.3, 6, count), rng.random(count) < 0.2, rng.random((count, 3)))
+        alphas = rng.uniform(0.05, 1, count)
+        monkeypatch.setattr(line_raster, "SPLIT_MIN_PIXELS", 10**12)
+        whole = line_raster.paint((rows, cols), 12.3, cols - 9.7, *args, alphas)
+        monkeypatch.setattr(line_raster, "SPLIT_MIN_PIXELS", 1)
+        bands = line_raster.paint((rows, cols), 12.3, cols - 9.7, *args, alphas)
+        assert line_raster._pool is not None  # a helper thread was asked to take bands
+        np.testing.assert_array_equal(bands, whole)
+        assert len(np.unique(whole)) > 50  # lines were painted, not two blank pictures
+
+
+def test_a_band_that_fails_raises_on_the_painting_thread():
+    """An error in a band painted by the helper is not lost: paint() raises it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    calls = []
+
+    def band(start, stop):
+        calls.append((start, stop))
+        if start > 0:
+            raise RuntimeError("band failed")
+
+    with ThreadPoolExecutor(max_workers=1) as pool, pytest.raises(RuntimeError, match="band failed"):
+        line_raster._in_bands(pool, band, 100)
+    assert (0, 25) in calls
