@@ -66,9 +66,7 @@ class HeadPicture(PlotSized, QWidget):
         for item in (self.image, self.mask_image):
             if not item.isVisible() or item.image is None or width <= 0 or height <= 0:
                 continue
-            if item.qimage is None or item._renderRequired:  # set by setImage
-                item.render()
-            if item.qimage is None:
+            if item.picture() is None:
                 continue
             rows, cols = item.image.shape[:2]
             painter.setOpacity(item.opacity())

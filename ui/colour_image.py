@@ -49,6 +49,12 @@ class ColourImage(pg.ImageItem):
     Anything else (NaNs, several channels) is rendered by pyqtgraph and converted once.
     """
 
+    def picture(self) -> QImage | None:
+        """The rendered picture, rendered again first if ``setImage`` changed the data; None if empty."""
+        if self.qimage is None or self._renderRequired:
+            self.render()
+        return self.qimage
+
     def render(self):
         image, lut, levels = self.image, self.lut, self.levels
         if not (

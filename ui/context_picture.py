@@ -247,9 +247,7 @@ class ContextPicture(PlotSized, QWidget):
     def _paint_matrix(self, painter, g) -> None:
         matrix, n = g["matrix"], len(self.labels)
         cells = QTransform(matrix.width() / n, 0, 0, matrix.height() / n, matrix.left(), matrix.top())
-        if self.image.qimage is None or self.image._renderRequired:  # set by setImage
-            self.image.render()
-        if self.image.qimage is not None and self.values.shape == (n, n):
+        if self.image.picture() is not None and self.values.shape == (n, n):
             painter.setTransform(cells)
             painter.drawImage(QRectF(0, 0, n, n), self.image.qimage)
             pen = QPen(REPEAT_COLOUR, 4)

@@ -391,9 +391,7 @@ class AttentionHeatmap(PlotSized, QWidget):
         cells = QTransform(rect.width() / n_cols, 0, 0, rect.height() / n_rows, rect.left(), rect.top())
         painter.setTransform(cells)
         for item in (self._image, self._mask_image) if self._any_masked else (self._image,):
-            if item.qimage is None or item._renderRequired:  # set by setImage
-                item.render()
-            if item.qimage is not None:
+            if item.picture() is not None:
                 painter.drawImage(QRectF(0, 0, n_cols, n_rows), item.qimage)
         if self._any_masked:
             painter.resetTransform()

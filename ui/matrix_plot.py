@@ -278,9 +278,7 @@ class MatrixRow(PlotSized, QWidget):
             return
         n_rows, n_cols = plot.values.shape
         cells = QTransform(rect.width() / n_cols, 0, 0, rect.height() / n_rows, rect.left(), rect.top())
-        if plot.image.qimage is None or plot.image._renderRequired:  # set by setImage
-            plot.image.render()
-        if plot.image.qimage is not None:
+        if plot.image.picture() is not None:
             painter.setTransform(cells)
             painter.drawImage(QRectF(0, 0, n_cols, n_rows), plot.image.qimage)
             if plot.marks:

@@ -282,9 +282,7 @@ class SignedHeatmap(PlotSized, QWidget):
                 return
             painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
             cells = QTransform(rect.width() / n_cols, 0, 0, rect.height() / n_rows, rect.left(), rect.top())
-            if self.image.qimage is None or self.image._renderRequired:  # set by setImage
-                self.image.render()
-            if self.image.qimage is not None:
+            if self.image.picture() is not None:
                 painter.setTransform(cells)
                 painter.drawImage(QRectF(0, 0, n_cols, n_rows), self.image.qimage)
                 painter.resetTransform()
