@@ -49,3 +49,30 @@ def layout_with_closed_dock(qtbot):
         assert QSettings().value("window/state") is not None
 
     return close_with
+
+
+@pytest.fixture
+def layout_requests():
+    """``watch(widget)``: a list that collects every object a LayoutRequest reaches through
+    ``widget``'s event filter from then on (clear it to start counting again)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class Watch(QObject):
+        def __init__(self):
+            super().__init__()
+            self.requests = []
+
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.LayoutRequest:
+                self.requests.append(obj)
+            return False
+
+    watches = []
+
+    def watch(widget):
+        w = Watch()
+        widget.installEventFilter(w)
+        watches.append(w)  # kept alive as long as the test
+        return w.requests
+
+    return watch

@@ -48,37 +48,49 @@ def test_redraws_after_adding_heads(bank_window, open_view):
     assert compare.single.title.text() == "One head, d_k = 16 (4 \u00d7 4)"
 
 
+def _alone_in_a_window(qtbot, label, text: str, size, *, margins=True, stretch=True, palette=None):
+    """Show ``label`` with ``text`` as a view holds it: alone in a column layout of a window
+    of ``size``. Keep the window returned: the label is deleted with it."""
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    if palette is not None:
+        holder.setPalette(palette(holder.palette()))
+    layout = QVBoxLayout(holder)
+    if not margins:
+        layout.setContentsMargins(0, 0, 0, 0)
+    label.setText(text)
+    layout.addWidget(label)
+    if stretch:
+        layout.addStretch(1)
+    holder.resize(*size)
+    holder.show()
+    qtbot.waitExposed(holder)
+    return holder
+
+
 def test_rich_labels_take_a_qlabels_room_and_pixels(qtbot):
     """The statistics and the Context callout are RichLabels: laid out once per new text,
     they must take the room a word-wrapped QLabel took and look the same."""
-    from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+    from PySide6.QtWidgets import QLabel
 
     from ui.rich_label import RichLabel
 
     text = "Mostly: <b>itself</b> (30% of each row) \u00b7 entropy 2.64 bits \u00b7 peak 0.92"
     grabs = []
     for make in (lambda: QLabel(wordWrap=True), RichLabel):
-        holder = QWidget()
-        qtbot.addWidget(holder)
-        layout = QVBoxLayout(holder)
-        layout.setContentsMargins(0, 0, 0, 0)
         label = make()
-        label.setText(text)
-        layout.addWidget(label)
-        layout.addStretch(1)
-        holder.resize(160, 200)
-        holder.show()
-        qtbot.waitExposed(holder)
+        holder = _alone_in_a_window(qtbot, label, text, (160, 200), margins=False)  # noqa: F841 - kept alive
         grabs.append((label.geometry(), label.grab().toImage()))
     (qlabel_rect, qlabel_image), (rich_rect, rich_image) = grabs
     assert rich_rect == qlabel_rect and rich_rect.height() > 20  # wrapped to several lines
     assert rich_image == qlabel_image
 
 
-def test_a_rich_label_asks_for_a_new_layout_only_when_its_height_changes(qtbot):
+def test_a_rich_label_asks_for_a_new_layout_only_when_its_height_changes(qtbot, layout_requests):
     """New numbers of the same length leave the layout alone; a longer text that needs
     another line tells it."""
-    from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
     from ui.rich_label import RichLabel
@@ -93,16 +105,7 @@ def test_a_rich_label_asks_for_a_new_layout_only_when_its_height_changes(qtbot):
     qtbot.waitExposed(holder)
     for _ in range(3):
         QApplication.processEvents()
-    requests = []
-
-    class Watch(QObject):
-        def eventFilter(self, obj, event):
-            if event.type() == QEvent.Type.LayoutRequest:
-                requests.append(obj)
-            return False
-
-    watch = Watch()
-    holder.installEventFilter(watch)
+    requests = layout_requests(holder)
     label.setText("peak <b>0.93</b>")
     for _ in range(3):
         QApplication.processEvents()
@@ -117,27 +120,21 @@ def test_a_disabled_rich_label_looks_like_a_disabled_qlabel(qtbot):
     """Disabled, a RichLabel takes the palette's disabled text colour as QLabel does (not the
     window-text one), even when a palette makes the two differ."""
     from PySide6.QtGui import QColor, QPalette
-    from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+    from PySide6.QtWidgets import QLabel
 
     from ui.rich_label import RichLabel
+
+    def disabled_colours(palette):
+        palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor(200, 0, 0))
+        palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor(0, 0, 200))
+        return palette
 
     text = "Mostly: <b>itself</b> (30%)<br>Entropy 2.64 bits \u00b7 peak 0.92"
     grabs = []
     for make in (lambda: QLabel(wordWrap=True), RichLabel):
-        holder = QWidget()
-        qtbot.addWidget(holder)
-        palette = holder.palette()
-        palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor(200, 0, 0))
-        palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor(0, 0, 200))
-        holder.setPalette(palette)
-        layout = QVBoxLayout(holder)
         label = make()
-        label.setText(text)
         label.setEnabled(False)
-        layout.addWidget(label)
-        holder.resize(220, 120)
-        holder.show()
-        qtbot.waitExposed(holder)
+        holder = _alone_in_a_window(qtbot, label, text, (220, 120), stretch=False, palette=disabled_colours)  # noqa: F841
         grabs.append(label.grab().toImage())
     assert grabs[0] == grabs[1]
     assert QColor(200, 0, 0).rgb() in {
@@ -149,7 +146,7 @@ def test_a_rich_label_follows_font_width_and_text_changes_as_a_qlabel(qtbot):
     """The document keeps its font and width between texts and heights are remembered per
     (text, width, font): after a new font, a new width and an earlier text again, the
     label still takes a QLabel's room and pixels."""
-    from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+    from PySide6.QtWidgets import QLabel
 
     from ui.rich_label import RichLabel
 
@@ -157,17 +154,8 @@ def test_a_rich_label_follows_font_width_and_text_changes_as_a_qlabel(qtbot):
     second = "Mostly: <b>bank</b> (41% of each row) \u00b7 entropy 1.07 bits \u00b7 peak 0.77"
     results = []
     for make in (lambda: QLabel(wordWrap=True), RichLabel):
-        holder = QWidget()
-        qtbot.addWidget(holder)
-        layout = QVBoxLayout(holder)
-        layout.setContentsMargins(0, 0, 0, 0)
         label = make()
-        label.setText(first)
-        layout.addWidget(label)
-        layout.addStretch(1)
-        holder.resize(260, 300)
-        holder.show()
-        qtbot.waitExposed(holder)
+        holder = _alone_in_a_window(qtbot, label, first, (260, 300), margins=False)
         label.grab()  # painted once at this width and font
         font = label.font()
         font.setPointSize(font.pointSize() + 4)
@@ -186,23 +174,15 @@ def test_a_rich_label_follows_font_width_and_text_changes_as_a_qlabel(qtbot):
 def test_a_rich_label_follows_its_parents_font_as_a_qlabel(qtbot):
     """A font set on the window (as presentation mode does) reaches the label, which lays
     its text out again in it: the same room and pixels as a QLabel's."""
-    from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+    from PySide6.QtWidgets import QLabel
 
     from ui.rich_label import RichLabel
 
     text = "Mostly: <b>itself</b> (30%)<br>Entropy 2.64 bits \u00b7 peak 0.92"
     results = []
     for make in (lambda: QLabel(wordWrap=True), RichLabel):
-        holder = QWidget()
-        qtbot.addWidget(holder)
-        layout = QVBoxLayout(holder)
         label = make()
-        label.setText(text)
-        layout.addWidget(label)
-        layout.addStretch(1)
-        holder.resize(240, 300)
-        holder.show()
-        qtbot.waitExposed(holder)
+        holder = _alone_in_a_window(qtbot, label, text, (240, 300))
         label.grab()
         small = label.height()
         font = holder.font()

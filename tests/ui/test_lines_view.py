@@ -288,7 +288,7 @@ def test_presentation_mode_enlarges_the_labels(bank_window, open_view, qtbot):
     assert open_view("lines").canvas._font.pointSize() == normal_font
 
 
-def test_a_legend_that_keeps_its_lines_does_not_lay_the_view_out_again(qtbot):
+def test_a_legend_that_keeps_its_lines_does_not_lay_the_view_out_again(qtbot, layout_requests):
     """One head more or less changes the legend's text; while it still wraps to the same
     number of lines, the view's layout (and so the window's) is left alone. When it
     needs another line, the layout hears of it."""
@@ -306,17 +306,7 @@ def test_a_legend_that_keeps_its_lines_does_not_lay_the_view_out_again(qtbot):
     qtbot.waitExposed(view)
     for _ in range(3):  # the first layout's requests are handled
         QApplication.processEvents()
-    requests = []
-    from PySide6.QtCore import QObject
-
-    class Watch(QObject):
-        def eventFilter(self, obj, event):
-            if event.type() == QEvent.Type.LayoutRequest:
-                requests.append(obj)
-            return False
-
-    watch = Watch()
-    view.installEventFilter(watch)
+    requests = layout_requests(view)
     session.set_heads(7)
     for _ in range(3):
         QApplication.processEvents()
