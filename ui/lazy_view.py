@@ -61,6 +61,7 @@ class _ViewSlots(QObject):
         super().__init__(widget)
         self.widget = widget
         self.slots: list[_Slot] = []
+        self.first = False  # see run_first
         self._docks: list[QDockWidget] = []  # docks around the view whose tab switches we follow
         widget.installEventFilter(self)
 
@@ -141,6 +142,7 @@ class _Scheduler(QObject):
             return super().event(event)
         self._posted = False
         queue, self._queue = self._queue, []
+        queue.sort(key=lambda views: not views.first)  # stable: otherwise in the order asked
         failed = None
         for views in queue:
             if not shiboken6.isValid(views):
@@ -183,6 +185,12 @@ def connect_redraw(widget, signal, slot) -> None:
     once per turn.
     """
     signal.connect(_views_of(widget).slot_for(slot).request)
+
+
+def run_first(widget) -> None:
+    """Redraw ``widget`` before the other views pending in the same turn: its redraw hands
+    work to another thread, which then runs while they redraw and paint."""
+    _views_of(widget).first = True
 
 
 def request(widget, slot, *args) -> None:

@@ -26,6 +26,7 @@ import numpy as np
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
+    QEvent,
     QLineF,
     QPointF,
     QRectF,
@@ -62,6 +63,8 @@ MODES = {
 }
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)  # once: enum maths is slow
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_PAINT_LATER = QEvent.Type(QEvent.registerEventType())
+_BEHIND_PAINTS = Qt.EventPriority.LowEventPriority.value - 1  # Qt queues UpdateRequest at LowEventPriority
 # The palette as (8, 3) red, green, blue in 0..1, for ui.line_raster.
 _RGB = np.array([[int(c[i : i + 2], 16) / 255 for i in (1, 3, 5)] for c in HEAD_COLOURS])
 
@@ -205,6 +208,7 @@ class LinesCanvas(QWidget):
         self._segments: tuple[tuple, list[QLineF]] | None = None
         self._widest: tuple[tuple, float] = ((), 0.0)  # (tokens, point size), their widest label (px)
         self._waiting_for_kernels = False  # drawn by Qt until ui.line_raster has compiled
+        self._early: tuple[tuple, line_raster.Picture] | None = None  # see start_early
         self.setToolTip(
             self.tr(
                 "Queries on the left, keys on the right. A thicker, darker line means more attention; "
@@ -221,7 +225,18 @@ class LinesCanvas(QWidget):
         # refreshes, and so redraws every view, when it changes.
         self._font.setPointSize(scaled_points(12))
         self.setMinimumHeight(2 * MARGIN + round(MIN_ROW_HEIGHT * font_scale()) * len(self.tokens))
-        self.update()
+        if self._start_early():
+            # Painted after the window's other views (an event queued behind the paint
+            # pass Qt has queued for them): the helper thread paints the lines meanwhile.
+            QCoreApplication.postEvent(self, QEvent(_PAINT_LATER), _BEHIND_PAINTS)
+        else:
+            self.update()
+
+    def event(self, event) -> bool:
+        if event.type() == _PAINT_LATER:
+            self.update()
+            return True
+        return super().event(event)
 
     def sizeHint(self) -> QSize:
         return QSize(420, 2 * MARGIN + round(ROW_HEIGHT * font_scale()) * max(len(self.tokens), 1))
@@ -300,7 +315,7 @@ class LinesCanvas(QWidget):
         # painted is drawn. Vector drawings (SVG) get Qt's lines.
         rect = event.rect() & self.rect()
         raster = p.paintEngine().type() == QPaintEngine.Type.Raster
-        if not (raster and self._paint_image(p, rect, left, right, ys)):
+        if not (raster and self._paint_image(p, rect)):
             # Lines that do not cross the strip (give or take half a width) are left out.
             top, bottom = rect.top() - 5, rect.bottom() + 5
             keep = (np.minimum.outer(ys, ys) <= bottom) & (np.maximum.outer(ys, ys) >= top)
@@ -334,17 +349,28 @@ class LinesCanvas(QWidget):
             alpha = alpha * np.where(queries == self.selected_query, 1.0, FADED_ALPHA)
         return line_width(weights), alpha.astype(int) / 255.0, heads >= len(HEAD_COLOURS)
 
-    def _paint_image(self, p: QPainter, rect, left: float, right: float, ys: np.ndarray) -> bool:
-        """Paint the lines crossing ``rect`` with :mod:`ui.line_raster`; False if it is unavailable."""
-        ratio = p.device().devicePixelRatioF()
+    def _picture_key(self, rect, ratio: float) -> tuple:
+        """What a picture of the lines in ``rect`` depends on (the line arrays by identity)."""
+        return (
+            rect.getRect(),
+            ratio,
+            self._columns(),
+            self.height(),
+            id(self.lines),
+            self.hovered,
+            self.selected_query,
+            self.head_on.tobytes(),
+        )
+
+    def _start_picture(self, rect, ratio: float, wait: bool):
+        """Start painting the lines crossing ``rect`` (:mod:`ui.line_raster`); None if unavailable."""
         rows, cols = round(rect.height() * ratio), round(rect.width() * ratio)
-        if rows <= 0 or cols <= 0:
-            return True
+        left, right = self._columns()
+        ys = self._row_ys()
         show = self.visible_mask()
         queries, keys, heads = self.lines.queries[show], self.lines.keys[show], self.lines.heads[show]
         widths, alphas, dashed = self.line_style()
-        colours = _RGB[heads % len(HEAD_COLOURS)]
-        words = line_raster.paint(
+        return line_raster.start(
             (rows, cols),
             (left + 4 - rect.x()) * ratio,
             (right - 4 - rect.x()) * ratio,
@@ -352,16 +378,50 @@ class LinesCanvas(QWidget):
             (ys[keys] - rect.y()) * ratio,
             widths * ratio,
             dashed,
-            colours,
+            _RGB[heads % len(HEAD_COLOURS)],
             alphas,
-            # In a running window the kernels compile in the background: Qt draws meanwhile.
-            wait=not lazy_view.in_event_loop(),
+            wait=wait,
         )
-        if words is None:
+
+    def _start_early(self) -> bool:
+        """Begin a big picture of the lines now, on the helper thread, while the window's other
+        views redraw and paint; :meth:`paintEvent` picks it up. (A raised Lines view is most
+        of an edit's time; started at paint time it would add to everything else. A small
+        one is quicker painted where it is needed.) False if not started: outside an event
+        loop, a small picture, or no kernels yet."""
+        if self._early is not None:
+            self._early[1].drop()
+            self._early = None
+        rect = self.visibleRegion().boundingRect()
+        ratio = self.devicePixelRatioF()
+        pixels = rect.width() * rect.height() * ratio * ratio
+        if not self.tokens or pixels < line_raster.SPLIT_MIN_PIXELS or not lazy_view.in_event_loop():
+            return False
+        picture = self._start_picture(rect, ratio, wait=False)
+        if picture is not None:
+            self._early = (self._picture_key(rect, ratio), picture)
+        return picture is not None
+
+    def _paint_image(self, p: QPainter, rect) -> bool:
+        """Paint the lines crossing ``rect`` with :mod:`ui.line_raster`; False if it is unavailable."""
+        ratio = p.device().devicePixelRatioF()
+        rows, cols = round(rect.height() * ratio), round(rect.width() * ratio)
+        if rows <= 0 or cols <= 0:
+            return True
+        early, self._early = self._early, None
+        if early is not None and early[0] == self._picture_key(rect, ratio):
+            picture = early[1]
+        else:
+            if early is not None:
+                early[1].drop()
+            # In a running window the kernels compile in the background: Qt draws meanwhile.
+            picture = self._start_picture(rect, ratio, wait=not lazy_view.in_event_loop())
+        if picture is None:
             if line_raster.compiling() and not self._waiting_for_kernels:
                 self._waiting_for_kernels = True
                 QTimer.singleShot(100, self, self._when_kernels_ready)
             return False
+        words = picture.words()
         image = QImage(words.data, cols, rows, cols * 4, QImage.Format.Format_RGB32)
         image.setDevicePixelRatio(ratio)
         p.drawImage(QPointF(rect.topLeft()), image)  # ``words`` outlives the image: drawn by now
@@ -432,6 +492,7 @@ class LinesView(QWidget):
         self.canvas.sigQueryClicked.connect(selection.set_query)
         lazy_view.connect_redraw(self, session.sigResultChanged, self._redraw)
         lazy_view.connect_redraw(self, selection.sigHeadChanged, self._redraw)
+        lazy_view.run_first(self)  # the picture is started on the helper thread (start_early)
         selection.sigQueryChanged.connect(self._on_query)
         lazy_view.request(self, self._redraw)
         self._on_query(selection.query)
@@ -448,7 +509,6 @@ class LinesView(QWidget):
         res, state = snap.result, snap.state
         heads = self.shown_heads(res.n_heads)
         lines = select_lines(res.weights, heads)
-        self.canvas.set_data(state.tokens, lines, state.head_mask)
         entries = []
         for h in heads:
             off = "" if state.head_mask[h] else " " + self.tr("(off)")
@@ -465,6 +525,8 @@ class LinesView(QWidget):
             self.note.setText(
                 self.tr("Lines for every weight of at least {weight}.").format(weight=f"{MIN_WEIGHT:.2f}")
             )
+        # Last: this starts the picture (LinesCanvas._start_early), behind the cheap work above.
+        self.canvas.set_data(state.tokens, lines, state.head_mask)
 
     def _on_query(self, query: int) -> None:
         self.canvas.selected_query = query

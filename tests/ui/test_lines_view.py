@@ -398,16 +398,67 @@ def test_a_tall_picture_painted_in_bands_is_the_same_picture(monkeypatch):
 
 
 def test_a_band_that_fails_raises_on_the_painting_thread():
-    """An error in a band painted by the helper is not lost: paint() raises it."""
+    """The helper took a band and failed: words() raises its error instead of returning
+    a picture with a band missing."""
     from concurrent.futures import ThreadPoolExecutor
 
-    calls = []
-
-    def band(start, stop):
-        calls.append((start, stop))
-        if start > 0:
+    def kernel(out, *args):
+        state, helper = args[-2], args[-1]
+        if helper:
+            state[1] = line_raster.TAKEN
             raise RuntimeError("band failed")
+        state[2:] = line_raster.BY_PAINTER
 
-    with ThreadPoolExecutor(max_workers=1) as pool, pytest.raises(RuntimeError, match="band failed"):
-        line_raster._in_bands(pool, band, 100)
-    assert (0, 25) in calls
+    one = np.ones(1)
+    lines = line_raster.Lines(0.0, 10.0, one, one, one, one * 0, one, one, one, one)
+    picture = line_raster.Picture(kernel, lines, 100, 10, 4)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        picture.hand_to(pool)
+        with pytest.raises(RuntimeError, match="band failed"):
+            picture.words()
+
+
+def test_a_picture_started_early_is_the_picture_painted_late(monkeypatch):
+    """start() hands a big picture to the helper at once; words() is what paint() returns."""
+    rng = np.random.default_rng(5)
+    rows, cols, count = 240, 200, 300
+    assert rows * cols >= line_raster.SPLIT_MIN_PIXELS
+    args = (rng.uniform(0, rows, count), rng.uniform(0, rows, count), rng.uniform(0.3, 6, count))
+    rest = (rng.random(count) < 0.2, rng.random((count, 3)), rng.uniform(0.05, 1, count))
+    early = line_raster.start((rows, cols), 5.0, cols - 5.0, *args, *rest)
+    assert early is not None and early._helper is not None
+    late = line_raster.paint((rows, cols), 5.0, cols - 5.0, *args, *rest)
+    np.testing.assert_array_equal(early.words(), late)
+    dropped = line_raster.start((rows, cols), 5.0, cols - 5.0, *args, *rest)
+    dropped.drop()
+    with pytest.raises(RuntimeError, match="dropped"):
+        dropped.words()
+
+
+def test_an_edit_in_a_running_window_paints_the_early_picture(bank_window, open_view, qtbot, monkeypatch):
+    """In the event loop the redraw starts the picture on the helper thread and the canvas
+    paints after the other views; what reaches the screen is what a fresh paint draws."""
+    from PySide6.QtCore import QTimer
+
+    canvas = open_view("lines").canvas
+    qtbot.wait(20)
+    used = []
+    original_words = line_raster.Picture.words
+
+    def words(picture):
+        used.append(picture._helper is not None)
+        return original_words(picture)
+
+    monkeypatch.setattr(line_raster.Picture, "words", words)
+    QTimer.singleShot(0, lambda: bank_window.session.set_causal(True))
+    qtbot.waitUntil(lambda: bool(used))
+    qtbot.wait(20)
+    assert used[0], "the picture painted was not the one started on the helper thread"
+    assert canvas._early is None  # taken by the paint
+    screen = QApplication.primaryScreen().grabWindow(bank_window.winId()).toImage()
+    top_left = canvas.mapTo(bank_window, QPoint(0, 0))
+    visible = canvas.visibleRegion().boundingRect()
+    shown = _pixels(screen.copy(visible.translated(top_left)))
+    fresh = _pixels(canvas.grab(visible).toImage())
+    assert np.abs(shown - fresh).max() == 0
+    assert (fresh < 200).any()  # lines, not a blank canvas
