@@ -462,3 +462,21 @@ def test_an_edit_in_a_running_window_paints_the_early_picture(bank_window, open_
     fresh = _pixels(canvas.grab(visible).toImage())
     assert np.abs(shown - fresh).max() == 0
     assert (fresh < 200).any()  # lines, not a blank canvas
+
+
+def test_the_note_says_when_only_the_strongest_lines_are_drawn(qtbot):
+    """16 tokens x 8 heads: MAX_LINES lines, and the note names the mode that shows all of a head's."""
+    from app.selection import Selection
+    from app.session import Session
+    from ui.lines_view import LinesView
+
+    session = Session()
+    session.set_sentence("The quick brown fox saw the old dog near the river bank and ran away .")
+    session.set_heads(8)
+    view = LinesView(session, Selection(session))
+    qtbot.addWidget(view)
+    assert len(view.canvas.lines.weights) == MAX_LINES
+    assert "Selected head only" in view.note.text() and str(MAX_LINES) in view.note.text()
+    view.mode.setCurrentIndex(view.mode.findData("selected"))
+    assert len(view.canvas.lines.weights) == int((session.result.weights[0] >= MIN_WEIGHT).sum())
+    assert "every weight" in view.note.text()
