@@ -9,7 +9,8 @@ missing library, plugin or resource shows up only at run time. It
 2. computes attention for several sessions (and every preset) with the Numba
    kernels, the parallel one too where the engine has one, and compares every field
    with the NumPy twin; then starts Numba's threading layer and names it;
-3. opens the main window offscreen, renders it to a PNG in a temporary folder and
+3. compiles the Lines view's kernel and paints one line with it;
+4. opens the main window offscreen, renders it to a PNG in a temporary folder and
    checks that the image is not blank and that the heatmap carries the tokens.
 
 It writes nothing outside that temporary folder except Numba's cache, which is the
@@ -236,6 +237,26 @@ def _check_engine(report: SelfTestReport) -> None:
     )
 
 
+def _check_lines(report: SelfTestReport) -> None:
+    """The Lines view's kernel compiles (without it the view falls back to Qt's drawing,
+    ten times slower, with no error to see) and paints a line where it should."""
+    from ui import line_raster
+
+    line_raster.kernels(wait=True)
+    if not report.check(
+        not line_raster._failed, "the Lines view's kernel (ui/line_raster.py) did not compile"
+    ):
+        return
+    one = np.ones(1)
+    words = line_raster.paint(
+        (9, 40), 0.0, 40.0, one * 4.5, one * 4.5, one * 3, one < 0, np.zeros((1, 3)), one
+    )
+    report.check(
+        words is not None and (words[4] & 0xFF).max() < 10 and (words[0] & 0xFF).min() == 255,
+        "the Lines view's kernel painted a wrong picture",
+    )
+
+
 # --- the window -------------------------------------------------------------------------------
 
 
@@ -331,6 +352,7 @@ def run_self_test() -> SelfTestReport:
     try:
         app = _application()
         _check_engine(report)
+        _check_lines(report)
         with tempfile.TemporaryDirectory(prefix="attention-lab-selftest-") as tmp:
             _check_window(report, app, Path(tmp))
     except Exception as exc:  # noqa: BLE001 - the verdict must name it, not a traceback

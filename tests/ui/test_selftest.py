@@ -51,6 +51,25 @@ def test_a_failed_check_makes_a_failed_verdict():
     assert not SelfTestReport().passed  # no checks at all is no pass
 
 
+def test_the_lines_check_fails_without_the_kernel_or_with_a_wrong_picture(monkeypatch):
+    """A Lines kernel that did not compile, or paints nothing, is a failed check."""
+    import numpy as np
+
+    from ui import line_raster, selftest
+
+    report = SelfTestReport()
+    selftest._check_lines(report)
+    assert report.passed, report.failures  # the kernel compiles here and paints the line
+    monkeypatch.setattr(
+        line_raster, "paint", lambda shape, *args, **kwargs: np.full(shape, 0xFFFFFFFF, np.uint32)
+    )
+    selftest._check_lines(report)
+    assert report.failures == ["the Lines view's kernel painted a wrong picture"]
+    monkeypatch.setattr(line_raster, "_failed", True)
+    selftest._check_lines(report)
+    assert report.failures[-1] == "the Lines view's kernel (ui/line_raster.py) did not compile"
+
+
 def test_verdict_says_whether_kernels_came_from_the_cache():
     """The verdict line carries what the build script parses: cache or compile, and time."""
     report = SelfTestReport(checks=7, numba_status="from cache", numba_seconds=0.354, threading_layer="omp")
