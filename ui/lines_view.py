@@ -154,15 +154,15 @@ def plan_batches(lines: Lines, show: np.ndarray, head_on, faded_except: int, n_t
 
 
 @functools.lru_cache(maxsize=4096)
-def batch_pen(head: int, level: int, dim: int) -> QPen:
-    """The pen of a batch (shared: callers only pass it to ``QPainter.setPen``)."""
+def batch_pen(head: int, level: int, dim: int, scale: float = 1.0) -> QPen:
+    """The pen of a batch, ``scale`` times as wide (shared: callers only pass it to ``QPainter.setPen``)."""
     weight = level / (LEVELS - 1)
     off = OFF_ALPHA if dim & DIM_OFF else 1.0
     faded = FADED_ALPHA if dim & DIM_FADED else 1.0
     alpha = line_alpha(weight) * off * faded
     colour = head_colour(head)
     colour.setAlpha(int(alpha))
-    pen = QPen(colour, line_width(weight))
+    pen = QPen(colour, line_width(weight) * scale)
     pen.setCapStyle(Qt.PenCapStyle.FlatCap)
     if head >= len(HEAD_COLOURS):
         pen.setStyle(Qt.PenStyle.DashLine)
@@ -170,16 +170,20 @@ def batch_pen(head: int, level: int, dim: int) -> QPen:
 
 
 def draw_batches(
-    p: QPainter, batches: list[Batch], segments: list[QLineF], keep: np.ndarray | None = None
+    p: QPainter,
+    batches: list[Batch],
+    segments: list[QLineF],
+    keep: np.ndarray | None = None,
+    scale: float = 1.0,
 ) -> int:
-    """Draw ``batches`` (antialiased) with ``segments[i]`` the line of pair ``i``; only pairs
-    ``keep`` allows, if given. Returns the number of ``drawLines`` calls."""
+    """Draw ``batches`` (antialiased, ``scale`` times as wide) with ``segments[i]`` the line of
+    pair ``i``; only pairs ``keep`` allows, if given. Returns the number of ``drawLines`` calls."""
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     calls = 0
     for batch in batches:
         ids = batch.segments if keep is None else batch.segments[keep[batch.segments]]
         if len(ids):
-            p.setPen(batch_pen(batch.head, batch.level, batch.dim))
+            p.setPen(batch_pen(batch.head, batch.level, batch.dim, scale))
             p.drawLines([segments[i] for i in ids.tolist()])
             calls += 1
     return calls
@@ -323,7 +327,8 @@ class LinesCanvas(QWidget):
             # Lines that do not cross the strip (give or take half a width) are left out.
             top, bottom = rect.top() - 5, rect.bottom() + 5
             keep = (np.minimum.outer(ys, ys) <= bottom) & (np.maximum.outer(ys, ys) >= top)
-            draw_batches(p, self.batches(), self.segments(), None if keep.all() else keep.ravel())
+            keep = None if keep.all() else keep.ravel()
+            draw_batches(p, self.batches(), self.segments(), keep, font_scale())
         p.setFont(self._font)
         bold = QFont(self._font)
         bold.setBold(True)
@@ -351,7 +356,8 @@ class LinesCanvas(QWidget):
         alpha = (40 + 215 * weights).astype(int) * on[heads]  # as line_alpha, dimmed as in batch_pen
         if self.hovered is None and self.selected_query >= 0:
             alpha = alpha * np.where(queries == self.selected_query, 1.0, FADED_ALPHA)
-        return line_width(weights), alpha.astype(int) / 255.0, heads >= len(HEAD_COLOURS)
+        # Wider with the text (Preferences, presentation mode): a hairline is lost on a projector.
+        return line_width(weights) * font_scale(), alpha.astype(int) / 255.0, heads >= len(HEAD_COLOURS)
 
     def _picture_key(self, rect, ratio: float) -> tuple:
         """What a picture of the lines in ``rect`` depends on (the line arrays by identity)."""

@@ -480,3 +480,15 @@ def test_the_note_says_when_only_the_strongest_lines_are_drawn(qtbot):
     view.mode.setCurrentIndex(view.mode.findData("selected"))
     assert len(view.canvas.lines.weights) == int((session.result.weights[0] >= MIN_WEIGHT).sum())
     assert "every weight" in view.note.text()
+
+
+def test_lines_widen_with_the_text_size(bank_window, open_view):
+    """Presentation mode's larger text widens the lines in step (hairlines vanish on a
+    projector), for the kernel and for Qt's pens alike."""
+    from ui import theme
+
+    canvas = open_view("lines").canvas
+    widths = canvas.line_style()[0]
+    theme.apply_theme(font_scale=1.5)
+    np.testing.assert_allclose(canvas.line_style()[0], 1.5 * widths)
+    assert batch_pen(0, LEVELS - 1, 0, 1.5).widthF() == pytest.approx(1.5 * line_width(1.0))
