@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage
 
 from ui.painted_axes import (
-    AXIS_COLOUR,
     TEXT_COLOUR,
     TEXT_OFFSET,
     TICK_LENGTH,
+    axis_pen,
     font_of,
     nice_ticks,
     paint_title,
@@ -123,9 +123,7 @@ class ColourBar:
         self._length = rect.height()
         bar = QRectF(left, rect.top(), BAR_WIDTH, rect.height())
         painter.drawImage(bar, self._gradient)
-        pen = QPen(AXIS_COLOUR)
-        pen.setCosmetic(True)
-        painter.setPen(pen)
+        painter.setPen(axis_pen())
         painter.drawRect(bar.adjusted(-0.5, -0.5, 0.5, 0.5))
         low, high = self._levels
         span = (high - low) or 1.0

@@ -27,7 +27,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QToolTip
 
-from ui.theme import scaled_points
+from ui.theme import font_scale, scaled_points
 from ui.token_axis import GAP, MIN_POINT_SIZE, text_widths
 
 TEXT_COLOUR = QColor(30, 30, 30)
@@ -276,12 +276,19 @@ def _static(statics: dict[str, QStaticText], text: str, font: QFont) -> QStaticT
     return static
 
 
+def axis_pen() -> QPen:
+    """The grey of axis lines and ticks: a screen pixel wide, more with larger text
+    (presentation mode), where a 1 px line is lost on a projector."""
+    pen = QPen(AXIS_COLOUR)
+    pen.setCosmetic(True)
+    pen.setWidth(max(1, round(font_scale())))
+    return pen
+
+
 def paint_edges(painter, rect: QRectF, rows: int, cols: int = 0, *, ticks_across=None) -> None:
     """The grey axis lines along the matrix's left and top edges, with a tick per row and
     per column (or, across the top, at the x positions ``ticks_across``), in one call."""
-    pen = QPen(AXIS_COLOUR)
-    pen.setCosmetic(True)
-    painter.setPen(pen)
+    painter.setPen(axis_pen())
     x, y = rect.left() - 0.5, rect.top() - 0.5
     lines = [QLineF(x, y, x, rect.bottom()), QLineF(x, y, rect.right(), y)]
     if rows:

@@ -123,3 +123,14 @@ def test_the_colour_bar_keeps_its_numbers_in_presentation_mode(window):
     for _ in range(3):  # the normal size comes back with the normal font
         QApplication.processEvents()
     assert _bar_extent(window) == width
+
+
+def test_axis_lines_widen_with_the_text(qapp):
+    """Axis lines and ticks are a screen pixel at normal size, two at twice the text."""
+    from ui import theme
+    from ui.painted_axes import axis_pen
+
+    theme.apply_theme(font_scale=1.0)
+    assert axis_pen().width() == 1 and axis_pen().isCosmetic()
+    theme.apply_theme(font_scale=2.0)
+    assert axis_pen().width() == 2
