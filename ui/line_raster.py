@@ -228,25 +228,9 @@ def compiling() -> bool:
     return thread is not None and thread.is_alive()
 
 
-def paint(
-    shape: tuple[int, int],
-    x0: float,
-    x1: float,
-    ya: np.ndarray,
-    yb: np.ndarray,
-    widths: np.ndarray,
-    dashed: np.ndarray,
-    colours: np.ndarray,
-    alphas: np.ndarray,
-    wait: bool = True,
-) -> np.ndarray | None:
-    """The lines over white, as ``shape`` (rows, cols) 0xffRRGGBB words; None without the kernels
-    (see :func:`kernels` for ``wait``).
-
-    Coordinates are in the image's pixels; ``colours`` is (lines, 3) in 0..1, ``alphas``
-    0..1, ``dashed`` True for a dashed line; lines are painted in their order.
-    """
-    picture = start(shape, x0, x1, ya, yb, widths, dashed, colours, alphas, wait=wait)
+def paint(*lines, **named) -> np.ndarray | None:
+    """:func:`start` (same arguments) and finish at once: the picture, or None without the kernels."""
+    picture = start(*lines, **named)
     return None if picture is None else picture.words()
 
 
@@ -262,11 +246,16 @@ def start(
     alphas: np.ndarray,
     wait: bool = True,
 ) -> Picture | None:
-    """Begin painting what :func:`paint` paints; :meth:`Picture.words` finishes it.
+    """Begin painting the lines over white, as ``shape`` (rows, cols) 0xffRRGGBB words;
+    :meth:`Picture.words` finishes it. None without the kernels (see :func:`kernels` for
+    ``wait``).
+
+    Coordinates are in the image's pixels; ``colours`` is (lines, 3) in 0..1, ``alphas``
+    0..1, ``dashed`` True for a dashed line; lines are painted in their order.
 
     A big picture (see SPLIT_MIN_PIXELS) goes to the helper thread at once, so a caller
     with other work before it needs the picture (the window's other views) gets it
-    painted meanwhile. None without the kernels.
+    painted meanwhile.
     """
     kernel = kernels(wait)
     if kernel is None:
