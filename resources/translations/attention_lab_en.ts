@@ -4,7 +4,7 @@
 <context>
     <name>AttentionHeatmap</name>
     <message>
-        <location filename="../../ui/heatmap.py" line="+81"/>
+        <location filename="../../ui/heatmap.py" line="+80"/>
         <source>Key (looked at)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -24,7 +24,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+56"/>
         <source>Query &apos;{query}&apos; (row {row}) → key &apos;{key}&apos; (column {column})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -751,7 +751,7 @@
 <context>
     <name>HeadCell</name>
     <message>
-        <location filename="../../ui/all_heads_view.py" line="+169"/>
+        <location filename="../../ui/all_heads_view.py" line="+160"/>
         <source>(off)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -848,7 +848,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>LinesCanvas</name>
     <message>
-        <location filename="../../ui/lines_view.py" line="+210"/>
+        <location filename="../../ui/lines_view.py" line="+222"/>
         <source>Queries on the left, keys on the right. A thicker, darker line means more attention; the colour says which head. Hover a token to see only its lines; click a query to select it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -856,7 +856,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>LinesView</name>
     <message>
-        <location line="+200"/>
+        <location line="+258"/>
         <source>Draw the lines of every head at once (one colour per head), or only those of the head selected in the heatmap.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -877,11 +877,11 @@ click the token you expect to get the most attention.</source>
     </message>
     <message>
         <location line="+7"/>
-        <source>Many tokens: only the {count} strongest lines are drawn (weight ≥ {threshold}).</source>
+        <source>Only the {count} strongest lines are drawn (weight ≥ {threshold}); Show “{mode}” for all of one head’s lines.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+10"/>
         <source>Lines for every weight of at least {weight}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1004,7 +1004,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>MatrixPlot</name>
     <message>
-        <location filename="../../ui/matrix_plot.py" line="+85"/>
+        <location filename="../../ui/matrix_plot.py" line="+86"/>
         <source>{matrix}: row &apos;{row}&apos;, column &apos;{column}&apos; = {value}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1272,7 +1272,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>all_heads_view</name>
     <message>
-        <location filename="../../ui/all_heads_view.py" line="-159"/>
+        <location filename="../../ui/all_heads_view.py" line="-149"/>
         <source>Every head at once (rows = queries, columns = keys). Click a head to show it everywhere.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1370,7 +1370,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>heatmap</name>
     <message>
-        <location filename="../../ui/heatmap.py" line="-124"/>
+        <location filename="../../ui/heatmap.py" line="-117"/>
         <source>Rows are query tokens (who is looking), columns are key tokens (who is looked at). Brighter means more attention. Grey hatched cells are masked. Click a row to follow that token in every view.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1426,7 +1426,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>lines_view</name>
     <message>
-        <location filename="../../ui/lines_view.py" line="-406"/>
+        <location filename="../../ui/lines_view.py" line="-476"/>
         <source>All heads</source>
         <translation type="unfinished"></translation>
     </message>
