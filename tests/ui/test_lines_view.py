@@ -232,8 +232,16 @@ def test_an_edit_shows_at_once_and_qt_draws_the_same(bank_window, open_view, qtb
     bank_window.session.set_causal(True)
     bank_window.selection.set_query(3)
     kernel = _pixels(canvas.grab().toImage())
-    monkeypatch.setattr(line_raster, "paint", lambda *args, **kwargs: None)
+    from ui import lines_view
+
+    drawn_by_qt = []
+    draw_batches = lines_view.draw_batches
+    monkeypatch.setattr(line_raster, "start", lambda *args, **kwargs: None)  # no kernel
+    monkeypatch.setattr(
+        lines_view, "draw_batches", lambda *a, **k: drawn_by_qt.append(1) or draw_batches(*a, **k)
+    )
     qt = _pixels(canvas.grab().toImage())
+    assert drawn_by_qt  # Qt drew this picture
     assert np.abs(kernel - before).mean() > 5  # the causal mask removed half the lines
     diff = np.abs(kernel - qt)
     assert diff.mean() < 1.0
