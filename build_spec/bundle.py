@@ -74,6 +74,13 @@ def module_collection_mode() -> dict[str, str]:
     return modes
 
 
+def frozen_cache_folders() -> list[str]:
+    """The Numba cache folders a frozen app fills once every kernel has compiled: one per
+    folder of kernel modules, named as ``frozen_numba_cache`` names them."""
+    folders = {m.rsplit(".", 1)[0] for package in KERNEL_PACKAGES for m in njit_modules(package)}
+    return sorted("frozen-" + folder.replace(".", "-") for folder in folders)
+
+
 NUMBA_HIDDEN_IMPORTS = [
     # Numba picks its threading layer at run time by importing one of these: OpenMP
     # (with libgomp), or the workqueue fallback. TBB is excluded (no libtbb is shipped).

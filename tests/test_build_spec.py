@@ -215,3 +215,8 @@ def test_packaging_tools_are_left_out(bundle):
     """setuptools and pkg_resources would bring runtime hooks that import them at every launch."""
     left_out = set(bundle.excludes())
     assert {"setuptools", "pkg_resources", "distutils", "numba.pycc", "numba.tests"} <= left_out
+
+
+def test_a_frozen_app_fills_one_cache_folder_per_folder_of_kernels(bundle):
+    """The build check expects the engine's kernels and the Lines view's in their own folders."""
+    assert bundle.frozen_cache_folders() == ["frozen-engine", "frozen-ui"]
