@@ -262,20 +262,30 @@ def start(
         return None
     rows, cols = shape
     f = np.ascontiguousarray
+    ya, yb = np.asarray(ya, dtype=float), np.asarray(yb, dtype=float)
     widths = np.asarray(widths, dtype=float)
-    dash = np.where(dashed, np.maximum(widths, 1.0), 0.0)
+    dashed, alphas = np.asarray(dashed), np.asarray(alphas, dtype=float)
     colours = np.asarray(colours, dtype=float).reshape(-1, 3)
+    # Lines that cannot reach the picture's rows are left out: a strip of a tall canvas
+    # scrolled into view (64 tokens, or a small dock) meets a few of them. (Farther than
+    # the kernel's reach, with room to spare; their pixels would all be untouched.)
+    slope = np.abs(yb - ya) / (x1 - x0) if x1 > x0 else np.zeros(len(ya))
+    margin = widths / 2 * np.sqrt(1.0 + slope * slope) + slope + 2.0
+    near = (np.minimum(ya, yb) - margin < rows) & (np.maximum(ya, yb) + margin > 0)
+    if not near.all():
+        ya, yb, widths, dashed, colours, alphas = (a[near] for a in (ya, yb, widths, dashed, colours, alphas))
+    dash = np.where(dashed, np.maximum(widths, 1.0), 0.0)
     lines = Lines(
         float(x0),
         float(x1),
-        f(ya, dtype=float),
-        f(yb, dtype=float),
+        f(ya),
+        f(yb),
         f(widths / 2),
         f(dash),
         f(colours[:, 0]),
         f(colours[:, 1]),
         f(colours[:, 2]),
-        f(alphas, dtype=float),
+        f(alphas),
     )
     big = rows * cols >= SPLIT_MIN_PIXELS
     pool = _helper() if big else None

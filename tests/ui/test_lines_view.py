@@ -500,3 +500,25 @@ def test_lines_widen_with_the_text_size(bank_window, open_view):
     theme.apply_theme(font_scale=1.5)
     np.testing.assert_allclose(canvas.line_style()[0], 1.5 * widths)
     assert batch_pen(0, LEVELS - 1, 0, 1.5).widthF() == pytest.approx(1.5 * line_width(1.0))
+
+
+def test_a_strip_of_a_picture_is_the_same_rows_of_the_whole(monkeypatch):
+    """Painting only rows 120-160 (lines that cannot reach them are left out) gives those
+    rows of the whole picture, pixel for pixel."""
+    rng = np.random.default_rng(11)
+    rows, cols, count = 400, 300, 1500
+    ya, yb = rng.uniform(0, rows, count), rng.uniform(0, rows, count)
+    rest = (
+        rng.uniform(0.3, 8, count),
+        rng.random(count) < 0.2,
+        rng.random((count, 3)),
+        rng.uniform(0.05, 1, count),
+    )
+    monkeypatch.setattr(line_raster, "SPLIT_MIN_PIXELS", 10**12)  # one band each: the same arithmetic
+    whole = line_raster.paint((rows, cols), 7.5, cols - 7.5, ya, yb, *rest)
+    seen = []
+    real_lines = line_raster.Lines
+    monkeypatch.setattr(line_raster, "Lines", lambda *a: seen.append(len(a[2])) or real_lines(*a))
+    strip = line_raster.paint((40, cols), 7.5, cols - 7.5, ya - 120, yb - 120, *rest)
+    assert seen[0] < count  # lines far from the strip were left out
+    np.testing.assert_array_equal(strip, whole[120:160])
