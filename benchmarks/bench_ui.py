@@ -17,7 +17,9 @@ painting the changed regions into the window's backing store (every view paints 
 the window's thread; the Lines view's raster kernel is compiled before timing starts,
 so its Qt fallback is not what is measured). A second pass counts the Paint events
 each view got and checks that nothing was left pending afterwards. The load average
-is printed: on a shared machine other programs' work shows up in these times.
+is printed: on a shared machine other programs' work shows up in these times. So is
+the time of a fixed Python loop at the start and at the end: a virtual machine's speed
+can drift by half within minutes (its host's other guests), and every time here with it.
 
 Layouts: the default (what the window opens with), each dock raised in turn (the other
 dock area keeps its default tab), and every dock visible at once (untabbed, small).
@@ -205,6 +207,18 @@ def reset_state(session) -> None:
     session.set_heads(HEADS)
     session.set_cell("w_q", 0, 0, 0, 0.5)
     session.end_merge()
+
+
+def reference_loop_ms() -> float:
+    """The fastest of three runs of a fixed pure-Python loop (3 million additions), in ms."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for i in range(3_000_000):
+            total += i
+        best = min(best, time.perf_counter() - start)
+    return 1e3 * best
 
 
 def percentile(values, q: float) -> float:
@@ -431,6 +445,7 @@ def main(argv=None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
+    speed_before = reference_loop_ms()
     clock = SlotClock()
     clock.install(SLOTS)
     window = make_window(app, SENTENCE, HEADS)
@@ -448,8 +463,12 @@ def main(argv=None) -> int:
         after = os.getloadavg()
         print(
             f"load average (1 min) {load_before[0]:.2f} at the start, {after[0]:.2f} at the end, "
-            f"{os.cpu_count()} cores\n"
+            f"{os.cpu_count()} cores"
         )
+    print(
+        f"machine speed: a fixed Python loop took {speed_before:.0f} ms at the start, "
+        f"{reference_loop_ms():.0f} ms at the end (slower machine, slower edits)\n"
+    )
     print(latency_table(results, args.repeats))
     print(cost_table(results))
     print(burst_table(bursts))
