@@ -3,24 +3,13 @@
 A line's width and opacity grow with the weight, its colour names the head. Hovering
 a token keeps only its lines; clicking a query token selects it in every view.
 
-16 tokens x 8 heads is 2048 antialiased translucent lines; drawn by Qt one
-``drawLine`` and one pen at a time they took 150-300 ms. On screen (and in PNG
-exports) :mod:`ui.line_raster` now paints them into an image, about ten times faster
-than Qt's raster engine, in exactly the weakest-first order, and only the part of the
-canvas being painted. A vector drawing (SVG export), or a machine where that kernel
-does not compile, gets Qt's lines, drawn in bulk: the weights are quantised to
-``LEVELS`` widths and opacities (steps of 0.12 px and 3.4 alpha, below what the eye
-tells apart) and each pen draws all of its lines with one ``drawLines`` call, about
-150 calls instead of 8000. Those keep the weakest-first order (strong lines on top) in
-windows of ``ORDER_WINDOW`` lines, head by head inside a window. (Grouping a whole
-level by head instead let the last head's colour cover the others wherever lines
-cross: visibly browner.)
+On screen (and in PNG exports) :mod:`ui.line_raster` paints the lines into an image,
+in exactly the weakest-first order, and only the part of the canvas being painted; a
+vector drawing (SVG export), or a machine where that kernel does not compile, gets
+Qt's lines (:mod:`ui.lines_qt`). Which lines, and how each looks, is :mod:`ui.lines_data`.
 """
 
 from __future__ import annotations
-
-import functools
-from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import (
@@ -35,31 +24,28 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPaintEngine, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPaintEngine, QPainter
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ui import lazy_view, line_raster
 from ui.heatmap import short_label
+from ui.lines_data import (
+    FADED_ALPHA,
+    HEAD_COLOURS,
+    HEAD_RGB,
+    MIN_WEIGHT,
+    OFF_ALPHA,
+    Lines,
+    line_width,
+    select_lines,
+)
 from ui.lines_legend import LinesLegend
+from ui.lines_qt import Batch, draw_batches, plan_batches
 from ui.theme import font_scale, scaled_points
 
-# Okabe & Ito's palette, readable with the common colour-vision deficiencies; heads
-# 9-16 reuse it with dashed lines. Yellow is darkened to show on white.
-HEAD_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#B8A000")
-MIN_WEIGHT = 0.01  # lighter lines are invisible anyway
-# With more candidates, only the strongest are drawn. 16 tokens x 8 heads is 2048 lines,
-# most of them the even share (1/16) of heads that look everywhere: a haze over the
-# strong ones that took 15-25 ms of a 2-core laptop per edit. The strongest 1024 keep
-# every line above an even share there, and the note under the view says so.
-MAX_LINES = 1024
-LEVELS = 64  # widths and opacities a line can take (weights 0..1 rounded to 1/63)
-ORDER_WINDOW = 128  # lines drawn as one stretch of the weakest-first order, a pen at a time
 ROW_HEIGHT = 26
 MIN_ROW_HEIGHT = 18
 MARGIN = 12
-OFF_ALPHA = 0.35
-FADED_ALPHA = 0.2
-DIM_OFF, DIM_FADED = 1, 2  # bits of Batch.dim: the head is switched off; another query is selected
 # Marked for translation (context "lines_view"), translated when the combo is filled.
 MODES = {
     "all": QT_TRANSLATE_NOOP("lines_view", "All heads"),
@@ -69,124 +55,6 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)  # onc
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _PAINT_LATER = QEvent.Type(QEvent.registerEventType())
 _BEHIND_PAINTS = Qt.EventPriority.LowEventPriority.value - 1  # Qt queues UpdateRequest at LowEventPriority
-# The palette as (8, 3) red, green, blue in 0..1, for ui.line_raster.
-_RGB = np.array([[int(c[i : i + 2], 16) / 255 for i in (1, 3, 5)] for c in HEAD_COLOURS])
-
-
-def head_colour(head: int) -> QColor:
-    return QColor(HEAD_COLOURS[head % len(HEAD_COLOURS)])
-
-
-def line_width(weight: float) -> float:
-    """Pixels: a hairline for a small weight, 8 px for weight 1."""
-    return 0.5 + 7.5 * weight
-
-
-def line_alpha(weight: float) -> int:
-    return int(40 + 215 * weight)
-
-
-@dataclass(frozen=True)
-class Lines:
-    """The lines to draw: parallel arrays, one entry per (head, query, key) above ``threshold``."""
-
-    heads: np.ndarray
-    queries: np.ndarray
-    keys: np.ndarray
-    weights: np.ndarray
-    threshold: float
-    capped: bool  # True when only the strongest MAX_LINES were kept
-
-
-def select_lines(weights: np.ndarray, heads) -> Lines:
-    """The (head, query, key) cells of ``weights`` (h, n, n) worth a line, for ``heads``."""
-    heads = np.asarray(list(heads), dtype=int)
-    sub = weights[heads]
-    threshold, capped = MIN_WEIGHT, False
-    candidates = int((sub >= MIN_WEIGHT).sum())
-    if candidates > MAX_LINES:
-        threshold = float(np.partition(sub.ravel(), -MAX_LINES)[-MAX_LINES])
-        capped = True
-    h, q, k = np.nonzero(sub >= threshold)
-    w = sub[h, q, k]
-    order = np.argsort(w, kind="stable")  # strongest drawn last, on top
-    return Lines(heads[h][order], q[order], k[order], w[order], threshold, capped)
-
-
-@dataclass(frozen=True)
-class Batch:
-    """Lines drawn with one pen in one call: their (query, key) pairs as ``query * n + key``."""
-
-    head: int
-    level: int  # 0 .. LEVELS - 1: the weight, rounded
-    dim: int  # DIM_OFF and DIM_FADED bits
-    segments: np.ndarray
-
-
-def plan_batches(lines: Lines, show: np.ndarray, head_on, faded_except: int, n_tokens: int) -> list[Batch]:
-    """The shown lines grouped by pen, in drawing order.
-
-    ``show`` masks ``lines``; lines of heads with ``head_on`` 0 are dimmed, and with
-    ``faded_except`` >= 0 so are the lines of every other query.
-    """
-    heads, queries, keys = lines.heads[show], lines.queries[show], lines.keys[show]
-    if len(heads) == 0:
-        return []
-    level = np.rint(np.clip(lines.weights[show], 0.0, 1.0) * (LEVELS - 1)).astype(np.int64)
-    on = np.ones(int(heads.max()) + 1, dtype=bool)
-    mask = np.asarray(head_on, dtype=float).ravel()[: len(on)] != 0
-    on[: len(mask)] = mask
-    dim = np.where(on[heads], 0, DIM_OFF)
-    if faded_except >= 0:
-        dim = dim | np.where(queries == faded_except, 0, DIM_FADED)
-    window = np.arange(len(heads)) // ORDER_WINDOW  # lines are weakest first: so are windows
-    key = ((window * LEVELS + level) * len(on) + heads) * 4 + dim
-    order = np.argsort(key, kind="stable")
-    key, segments = key[order], (queries * n_tokens + keys)[order]
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    ends = np.r_[starts[1:], len(key)]
-    batches = []
-    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-        rest, dim_ = divmod(int(key[start]), 4)
-        rest, head = divmod(rest, len(on))
-        batches.append(Batch(head, rest % LEVELS, dim_, segments[start:end]))
-    return batches
-
-
-@functools.lru_cache(maxsize=4096)
-def batch_pen(head: int, level: int, dim: int, scale: float = 1.0) -> QPen:
-    """The pen of a batch, ``scale`` times as wide (shared: callers only pass it to ``QPainter.setPen``)."""
-    weight = level / (LEVELS - 1)
-    off = OFF_ALPHA if dim & DIM_OFF else 1.0
-    faded = FADED_ALPHA if dim & DIM_FADED else 1.0
-    alpha = line_alpha(weight) * off * faded
-    colour = head_colour(head)
-    colour.setAlpha(int(alpha))
-    pen = QPen(colour, line_width(weight) * scale)
-    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-    if head >= len(HEAD_COLOURS):
-        pen.setStyle(Qt.PenStyle.DashLine)
-    return pen
-
-
-def draw_batches(
-    p: QPainter,
-    batches: list[Batch],
-    segments: list[QLineF],
-    keep: np.ndarray | None = None,
-    scale: float = 1.0,
-) -> int:
-    """Draw ``batches`` (antialiased, ``scale`` times as wide) with ``segments[i]`` the line of
-    pair ``i``; only pairs ``keep`` allows, if given. Returns the number of ``drawLines`` calls."""
-    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    calls = 0
-    for batch in batches:
-        ids = batch.segments if keep is None else batch.segments[keep[batch.segments]]
-        if len(ids):
-            p.setPen(batch_pen(batch.head, batch.level, batch.dim, scale))
-            p.drawLines([segments[i] for i in ids.tolist()])
-            calls += 1
-    return calls
 
 
 class LinesCanvas(QWidget):
@@ -388,7 +256,7 @@ class LinesCanvas(QWidget):
             (ys[keys] - rect.y()) * ratio,
             widths * ratio,
             dashed,
-            _RGB[heads % len(HEAD_COLOURS)],
+            HEAD_RGB[heads % len(HEAD_COLOURS)],
             alphas,
             wait=wait,
         )

@@ -848,7 +848,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>LinesCanvas</name>
     <message>
-        <location filename="../../ui/lines_view.py" line="+222"/>
+        <location filename="../../ui/lines_view.py" line="+90"/>
         <source>Queries on the left, keys on the right. A thicker, darker line means more attention; the colour says which head. Hover a token to see only its lines; click a query to select it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1426,7 +1426,7 @@ click the token you expect to get the most attention.</source>
 <context>
     <name>lines_view</name>
     <message>
-        <location filename="../../ui/lines_view.py" line="-476"/>
+        <location filename="../../ui/lines_view.py" line="-358"/>
         <source>All heads</source>
         <translation type="unfinished"></translation>
     </message>
