@@ -8,7 +8,7 @@ draws them.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QRectF, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QTransform
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
@@ -119,6 +119,7 @@ class HeadCell(QFrame):
         self._masked: np.ndarray | None = None
         self._texts_of: tuple | None = None  # (name, on, statistics) the texts were written for
         self._words_of: tuple | None = None  # (name, on, the numbers as written) in the texts
+        self.pending: tuple | None = None  # show_head's arguments, kept while scrolled out of sight
         self.set_selected(False)
 
     def show_head(self, weights, masked, name: str, on: bool, stats) -> None:
@@ -214,6 +215,7 @@ class AllHeadsView(QWidget):
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
         self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._scroll.viewport().installEventFilter(self)
+        self._scroll.verticalScrollBar().valueChanged.connect(self._show_pending)
         layout = QVBoxLayout(self)
         layout.addWidget(caption)
         layout.addWidget(self._scroll, 1)
@@ -232,10 +234,27 @@ class AllHeadsView(QWidget):
             self._set_cell_count(res.n_heads)
         stats = snapshot_head_stats(snap)
         masked = res.masked
+        names, on = state.head_names, state.head_mask
         for h, cell in enumerate(self.cells):
-            cell.show_head(res.weights[h], masked[h], state.head_names[h], bool(state.head_mask[h]), stats[h])
+            cell.pending = (res.weights[h], masked[h], names[h], bool(on[h]), stats[h])
+        # The cells in sight now; the others when scrolled to (in a short dock most of a
+        # grid of heads is out of sight, and a cell's new picture and numbers cost ~0.15 ms).
+        # A new head count places cells anew: then every cell.
+        self._show_pending(every=shown)
         self._show_selected(self._selection.head)
         self._settle_grid(shown)
+        if any(cell.pending is not None for cell in self.cells):
+            # Looked again once the layouts this edit queued are done (a cell's place can move).
+            QTimer.singleShot(0, self, self._show_pending)
+
+    def _show_pending(self, *_, every: bool = False) -> None:
+        """Give the cells that can be seen (or ``every`` cell) the head they wait to show.
+        (In a window not on screen, a script's or a test's, every cell counts as seen.)"""
+        every = every or not self.window().isVisible()
+        for cell in self.cells:
+            if cell.pending is not None and (every or not cell.visibleRegion().isEmpty()):
+                args, cell.pending = cell.pending, None
+                cell.show_head(*args)
 
     def _set_cell_count(self, n_heads: int) -> None:
         """Keep the cells of the heads that stay; add or take away the others.
@@ -322,6 +341,7 @@ class AllHeadsView(QWidget):
         # grid kept the columns of the width before until the head count changed.)
         if obj is self._scroll.viewport() and event.type() == QEvent.Type.Resize:
             self._place_cells()
+            QTimer.singleShot(0, self, self._show_pending)  # once the cells have their new places
         return False
 
     def _show_selected(self, head: int) -> None:

@@ -274,3 +274,28 @@ def test_a_head_more_places_each_cell_once(bank_window, open_view, qtbot):
         QApplication.instance().removeEventFilter(watch)
     assert grid._columns == columns
     assert len(moves) == len(set(moves))
+
+
+def test_cells_out_of_sight_show_an_edit_when_scrolled_to(bank_window, open_view, qtbot):
+    """Eight heads in a dock two cells high: an edit reaches the cells in sight at once and
+    a cell scrolled away when it is scrolled to; then it shows the newest weights."""
+    grid = open_view("all_heads")
+    bank_window.session.set_heads(8)
+    qtbot.wait(20)
+    bank_window.resizeDocks([bank_window.docks["all_heads"]], [200], Qt.Orientation.Vertical)
+    qtbot.wait(50)
+    hidden = [c for c in grid.cells if c.visibleRegion().isEmpty()]
+    seen = [c for c in grid.cells if not c.visibleRegion().isEmpty()]
+    assert hidden and seen, "the dock was meant to show only some of the cells"
+    old = float(bank_window.session.state.w_q[0, 0, 0])
+    for h in range(8):
+        bank_window.session.set_cell("w_q", h, 0, 0, old + 1.0)
+    weights = bank_window.session.result.weights
+    for cell in seen:
+        np.testing.assert_array_equal(cell.image.image, weights[cell.head])
+    last = hidden[-1]
+    assert last.pending is not None and not np.array_equal(last.image.image, weights[last.head])
+    grid._scroll.ensureWidgetVisible(last)
+    qtbot.waitUntil(lambda: last.pending is None)
+    np.testing.assert_array_equal(last.image.image, weights[last.head])
+    assert last.title.text() == f"{last.head + 1}: Head {last.head + 1}"
