@@ -84,7 +84,7 @@ class LinesCanvas(QWidget):
         self._segments: tuple[tuple, list[QLineF]] | None = None
         self._widest: tuple[tuple, float] = ((), 0.0)  # (tokens, point size), their widest label (px)
         self._waiting_for_kernels = False  # drawn by Qt until ui.line_raster has compiled
-        self._early: tuple[tuple, line_raster.Picture] | None = None  # see start_early
+        self._early: tuple[tuple, line_raster.Picture] | None = None  # see _start_early
         self.setToolTip(
             self.tr(
                 "Queries on the left, keys on the right. A thicker, darker line means more attention; "
@@ -238,6 +238,7 @@ class LinesCanvas(QWidget):
             self.hovered,
             self.selected_query,
             self.head_on.tobytes(),
+            font_scale(),  # the lines' widths
         )
 
     def _start_picture(self, rect, ratio: float, wait: bool):
