@@ -70,15 +70,6 @@ def _coverage_tables(x0, x1, ya, yb, half, alpha, reach, tables):
             tables[i, j] = max(cov / w, 0.0) * alpha[i]
 
 
-def table_width(half: np.ndarray, ya: np.ndarray, yb: np.ndarray, x0: float, x1: float) -> int:
-    """Columns :func:`_coverage_tables` needs for these lines (the widest, steepest one)."""
-    if not len(half):
-        return 2
-    slope = np.abs(yb - ya) / (x1 - x0) if x1 > x0 else np.zeros(len(half))
-    reach = half * np.sqrt(1.0 + slope * slope) + 0.5 * np.maximum(slope, 1e-4)
-    return int(math.ceil((2.0 * float(reach.max()) + 1.0) * STEPS)) + 3
-
-
 def _raster(img, x0, x1, ya, yb, dash, red, green, blue, reach, tables, row0):
     """Paint lines ``(x0, ya[i]) -> (x1, yb[i])`` over ``img`` (rows, cols, 3), in order.
 
@@ -270,10 +261,16 @@ def start(
     # scrolled into view (64 tokens, or a small dock) meets a few of them. (Farther than
     # the kernel's reach, with room to spare; their pixels would all be untouched.)
     slope = np.abs(yb - ya) / (x1 - x0) if x1 > x0 else np.zeros(len(ya))
-    margin = widths / 2 * np.sqrt(1.0 + slope * slope) + slope + 2.0
+    # How far a line's pixels reach from its centre line: _coverage_tables' ``reach``.
+    reach = widths / 2 * np.sqrt(1.0 + slope * slope) + 0.5 * np.maximum(slope, 1e-4)
+    margin = reach + slope + 2.0
     near = (np.minimum(ya, yb) - margin < rows) & (np.maximum(ya, yb) + margin > 0)
     if not near.all():
-        ya, yb, widths, dashed, colours, alphas = (a[near] for a in (ya, yb, widths, dashed, colours, alphas))
+        ya, yb, widths, dashed, colours, alphas, reach = (
+            a[near] for a in (ya, yb, widths, dashed, colours, alphas, reach)
+        )
+    # Coverage samples the widest line needs (see _coverage_tables), with room to interpolate.
+    table_width = int(math.ceil((2.0 * float(reach.max(initial=0.0)) + 1.0) * STEPS)) + 3
     dash = np.where(dashed, np.maximum(widths, 1.0), 0.0)
     lines = Lines(
         float(x0),
@@ -289,7 +286,7 @@ def start(
     )
     big = rows * cols >= SPLIT_MIN_PIXELS
     pool = _helper() if big else None
-    picture = Picture(kernel, lines, rows, cols, BANDS if big else 1)
+    picture = Picture(kernel, lines, rows, cols, BANDS if big else 1, table_width)
     if pool is not None:
         picture.hand_to(pool)
     return picture
@@ -328,13 +325,13 @@ class Picture:
     paints them all rather than stall.
     """
 
-    def __init__(self, kernel, lines: Lines, rows: int, cols: int, bands: int):
+    def __init__(self, kernel, lines: Lines, rows: int, cols: int, bands: int, table_width: int):
         self._kernel = kernel
         self._lines = lines
         self._out = np.empty((rows, cols), np.uint32)
         self._bounds = np.array([rows * b // bands for b in range(bands + 1)], np.int64)
         self._state = np.zeros(bands + 1, np.int64)  # see FREE .. BY_PAINTER
-        self._width = table_width(lines.half, lines.ya, lines.yb, lines.x0, lines.x1)
+        self._width = table_width  # of each thread's coverage tables
         self._helper = None  # the helper's Future
         self._dropped = False
 

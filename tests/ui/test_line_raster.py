@@ -94,7 +94,7 @@ def test_a_band_that_fails_raises_on_the_painting_thread():
 
     one = np.ones(1)
     lines = line_raster.Lines(0.0, 10.0, one, one, one, one * 0, one, one, one, one)
-    picture = line_raster.Picture(kernel, lines, 100, 10, 4)
+    picture = line_raster.Picture(kernel, lines, 100, 10, 4, table_width=4 * line_raster.STEPS)
     with ThreadPoolExecutor(max_workers=1) as pool:
         picture.hand_to(pool)
         with pytest.raises(RuntimeError, match="band failed"):
