@@ -35,8 +35,9 @@ def line_width(weight: float) -> float:
     return 0.5 + 7.5 * weight
 
 
-def line_alpha(weight: float) -> int:
-    return int(40 + 215 * weight)
+def line_alpha(weight):
+    """Opacity 0..255 (whole numbers) of a line of ``weight``, or of each of an array of weights."""
+    return np.trunc(40 + 215 * np.asarray(weight)).astype(int)
 
 
 @dataclass(frozen=True)

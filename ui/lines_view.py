@@ -36,6 +36,7 @@ from ui.lines_data import (
     MIN_WEIGHT,
     OFF_ALPHA,
     Lines,
+    line_alpha,
     line_width,
     select_lines,
 )
@@ -221,7 +222,7 @@ class LinesCanvas(QWidget):
         on = np.ones(int(heads.max(initial=0)) + 1)
         mask = np.asarray(self.head_on, dtype=float).ravel()[: len(on)]
         on[: len(mask)] = np.where(mask != 0, 1.0, OFF_ALPHA)
-        alpha = (40 + 215 * weights).astype(int) * on[heads]  # as line_alpha, dimmed as in batch_pen
+        alpha = line_alpha(weights) * on[heads]  # dimmed as in batch_pen
         if self.hovered is None and self.selected_query >= 0:
             alpha = alpha * np.where(queries == self.selected_query, 1.0, FADED_ALPHA)
         # Wider with the text (Preferences, presentation mode): a hairline is lost on a projector.
